@@ -1,0 +1,91 @@
+/**
+ * Commands: intents addressed to a stream, one per event type. A command carries
+ * the payload of the event it asks for, and optionally {@link Facts} from other
+ * streams that its rules need; its decider accepts or refuses it.
+ *
+ * @since 0.1.0
+ */
+import type { Facts } from "./Decider.js"
+import type { EventOf, EventType, PayloadOf } from "./Events.js"
+
+/**
+ * Each command type and the event type it asks for.
+ *
+ * @since 0.1.0
+ */
+export const CommandEvents = {
+  RegisterSchool: "SchoolRegistered",
+  ClaimQuota: "QuotaClaimed",
+  RegisterMember: "MemberRegistered",
+  ChangeMemberCategories: "MemberCategoriesChanged",
+  TransferMember: "MemberTransferred",
+  GrantExemption: "ExemptionGranted",
+  RevokeExemption: "ExemptionRevoked",
+  DeregisterMember: "MemberDeregistered",
+  PlanClass: "ClassPlanned",
+  ScheduleSession: "SessionScheduled",
+  RescheduleSession: "SessionRescheduled",
+  CancelSession: "SessionCancelled",
+  EnrollMember: "MemberEnrolled",
+  WithdrawEnrollment: "EnrollmentWithdrawn",
+  RecordAttendance: "AttendanceRecorded",
+  GrantLeave: "LeaveGranted",
+  CompleteMakeUp: "MakeUpCompleted",
+  CorrectAttendance: "AttendanceCorrected",
+  CompleteClass: "ClassCompleted",
+  GrantCredit: "CreditGranted",
+  RevokeCredit: "CreditRevoked"
+} as const satisfies Record<string, EventType>
+
+type CommandEventMap = typeof CommandEvents
+
+/**
+ * The name of a command type.
+ *
+ * @since 0.1.0
+ */
+export type CommandType = keyof CommandEventMap
+
+/**
+ * A command: its type, the payload of the event it asks for, and optional facts.
+ *
+ * @since 0.1.0
+ */
+export type Command = {
+  [C in CommandType]: { readonly type: C; readonly data: PayloadOf<CommandEventMap[C]>; readonly facts?: Facts }
+}[CommandType]
+
+/**
+ * The command of one type.
+ *
+ * @since 0.1.0
+ */
+export type CommandOf<C extends CommandType> = Extract<Command, { readonly type: C }>
+
+/**
+ * Commands whose event belongs to a given set of events.
+ *
+ * @since 0.1.0
+ */
+export type CommandFor<E extends { readonly type: EventType }> = {
+  [C in CommandType]: CommandEventMap[C] extends E["type"] ? CommandOf<C> : never
+}[CommandType]
+
+/**
+ * Makes a command.
+ *
+ * @since 0.1.0
+ */
+export const makeCommand = <C extends CommandType>(
+  type: C,
+  data: PayloadOf<CommandEventMap[C]>,
+  facts?: Facts
+): CommandOf<C> => (facts === undefined ? { type, data } : { type, data, facts }) as unknown as CommandOf<C>
+
+/**
+ * The event a command asks for (before its rules are checked).
+ *
+ * @since 0.1.0
+ */
+export const eventOfCommand = <C extends Command>(command: C): EventOf<CommandEventMap[C["type"]]> =>
+  ({ type: CommandEvents[command.type], data: command.data }) as unknown as EventOf<CommandEventMap[C["type"]]>

@@ -1,0 +1,324 @@
+/**
+ * The codec of event-log-v1 lines: one JSON line ⇄ one typed {@link LogRecord}.
+ *
+ * Decoding checks the envelope, upcasts older payload versions through the
+ * upcaster registry (keyed by `(type, schemaVersion)`), decodes the payload with
+ * its schema and checks that the payload's id agrees with the stream. Encoding
+ * writes every known field in the contract's order (`stream, type, data, version,
+ * id, schemaVersion, recordedAt, position, meta`), payload keys in schema order
+ * and `meta` keys sorted, so export → import → export is byte-identical.
+ *
+ * @since 0.1.0
+ */
+import { Result, Schema, SchemaIssue } from "effect"
+import { isInstant } from "./Calendar.js"
+import { type DomainEvent, EventCatalogue, type EventType, isEventType } from "./Events.js"
+import { UUID_PATTERN } from "./Ids.js"
+import { type RuleViolation, violation } from "./Rules.js"
+import { parseStreamName } from "./StreamName.js"
+
+/**
+ * The envelope of a recorded event: where it sits and what is known about it.
+ *
+ * @since 0.1.0
+ */
+export interface Envelope {
+  readonly stream: string
+  /** 1-based position of the event in its stream. */
+  readonly version?: number
+  /** The event's unique id (a UUID). */
+  readonly id?: string
+  /** The payload version after upcasting: always the codec's current version. */
+  readonly schemaVersion: number
+  readonly recordedAt?: string
+  /** Global position (1-based, strictly increasing). */
+  readonly position?: number
+  readonly meta?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * A recorded event: a domain event plus its envelope. This is one line of a log.
+ *
+ * @since 0.1.0
+ */
+export type LogRecord = DomainEvent & Envelope
+
+/**
+ * Raises the payload of `type` from `fromVersion` to `fromVersion + 1`.
+ *
+ * @since 0.1.0
+ */
+export interface Upcaster {
+  readonly type: EventType
+  readonly fromVersion: number
+  readonly upcast: (data: Readonly<Record<string, unknown>>) => Record<string, unknown>
+}
+
+/**
+ * How a codec reads payloads: the current version and schema of each type it
+ * overrides, and the upcasters that raise older versions.
+ *
+ * @since 0.1.0
+ */
+export interface EventCodecOptions {
+  /** Upcasters, at most one per `(type, fromVersion)`. */
+  readonly upcasters?: ReadonlyArray<Upcaster>
+  /** Newer payload versions: type → its current version and schema. */
+  readonly versions?: Partial<Record<EventType, { readonly version: number; readonly schema: Schema.Codec<any, any> }>>
+}
+
+/**
+ * Encodes and decodes log lines.
+ *
+ * @since 0.1.0
+ */
+export interface EventCodec {
+  /** Decodes one line of text (without its newline). */
+  readonly decodeLine: (text: string) => Result.Result<LogRecord, RuleViolation>
+  /** Decodes a parsed JSON value. */
+  readonly decodeRecord: (json: unknown) => Result.Result<LogRecord, RuleViolation>
+  /** Encodes a record to its canonical line (without newline). */
+  readonly encodeLine: (record: LogRecord) => string
+  /** Encodes a record to its canonical JSON object (key order is the line's). */
+  readonly encodeRecord: (record: LogRecord) => Record<string, unknown>
+  /** Encodes a payload to its wire form. */
+  readonly encodeData: (type: EventType, data: unknown) => Record<string, unknown>
+  /** The current payload version of a type. */
+  readonly currentVersion: (type: EventType) => number
+}
+
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  "stream",
+  "type",
+  "data",
+  "version",
+  "id",
+  "schemaVersion",
+  "recordedAt",
+  "position",
+  "meta"
+])
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+const isPositiveInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u) && u >= 1
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** Sorts object keys recursively, so `meta` has one canonical form. */
+const canonical = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(canonical)
+  if (isPlainObject(u)) {
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(u).sort()) out[k] = canonical(u[k])
+    return out
+  }
+  return u
+}
+
+/** Reorders a payload's keys into the schema's field order, recursively for nested structs. */
+const orderLike = (fields: ReadonlyArray<string>, obj: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const k of fields) if (obj[k] !== undefined) out[k] = obj[k]
+  return out
+}
+
+const SOURCE_FIELDS: Record<string, ReadonlyArray<string>> = {
+  session: ["kind", "classId", "sessionId"],
+  external: ["kind", "system", "reference"]
+}
+
+/**
+ * Makes a codec. Without options it reads and writes version 1 of every type.
+ *
+ * @since 0.1.0
+ */
+export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
+  const upcasters = new Map<string, Upcaster["upcast"]>()
+  for (const u of options.upcasters ?? []) {
+    const key = `${u.type}@${u.fromVersion}`
+    if (upcasters.has(key)) throw new Error(`two upcasters for ${key}`)
+    upcasters.set(key, u.upcast)
+  }
+  const schemaOf = (type: EventType): Schema.Codec<any, any> =>
+    options.versions?.[type]?.schema ?? EventCatalogue[type].schema
+  const currentVersion = (type: EventType): number => options.versions?.[type]?.version ?? 1
+
+  const decoders = new Map<EventType, (u: unknown) => Result.Result<any, Schema.SchemaError>>()
+  const encoders = new Map<EventType, (a: unknown) => any>()
+  const fieldOrder = new Map<EventType, ReadonlyArray<string>>()
+  const decoderOf = (type: EventType) => {
+    let d = decoders.get(type)
+    if (d === undefined) {
+      d = Schema.decodeUnknownResult(schemaOf(type), { onExcessProperty: "error" })
+      decoders.set(type, d)
+    }
+    return d
+  }
+  const encoderOf = (type: EventType) => {
+    let e = encoders.get(type)
+    if (e === undefined) {
+      e = Schema.encodeSync(schemaOf(type)) as (a: unknown) => any
+      encoders.set(type, e)
+    }
+    return e
+  }
+  const fieldsOf = (type: EventType): ReadonlyArray<string> => {
+    let f = fieldOrder.get(type)
+    if (f === undefined) {
+      const s = schemaOf(type) as unknown as { fields?: Record<string, unknown> }
+      f = s.fields === undefined ? [] : Object.keys(s.fields)
+      fieldOrder.set(type, f)
+    }
+    return f
+  }
+
+  const encodeData = (type: EventType, data: unknown): Record<string, unknown> => {
+    const wire = encoderOf(type)(data) as Record<string, unknown>
+    const fields = fieldsOf(type)
+    const out = fields.length === 0 ? (canonical(wire) as Record<string, unknown>) : orderLike(fields, wire)
+    const src = out.source
+    if (isPlainObject(src) && typeof src.kind === "string" && SOURCE_FIELDS[src.kind] !== undefined) {
+      out.source = orderLike(SOURCE_FIELDS[src.kind] as ReadonlyArray<string>, src)
+    }
+    return out
+  }
+
+  const decodeRecord = (json: unknown): Result.Result<LogRecord, RuleViolation> => {
+    if (!isPlainObject(json)) return Result.fail(violation("line.object", "$", "a line must be a JSON object"))
+    for (const k of Object.keys(json)) {
+      if (!ENVELOPE_KEYS.has(k))
+        return Result.fail(violation("envelope.field", `$${k}`, `unknown envelope field "${k}"`))
+    }
+    const { stream, type, data } = json
+    if (typeof stream !== "string") {
+      return Result.fail(violation("stream.format", "$stream", "stream is required and must be a string"))
+    }
+    const name = parseStreamName(stream)
+    if (name === undefined) {
+      return Result.fail(violation("stream.format", "$stream", `"${stream}" is not <school|member|class|credit>-<id>`))
+    }
+    if (!isEventType(type)) {
+      return Result.fail(violation("event.type", "$type", `unknown event type ${JSON.stringify(type)}`))
+    }
+    const entry = EventCatalogue[type]
+    if (entry.category !== name.category) {
+      return Result.fail(
+        violation("event.category", "$type", `${type} belongs to ${entry.category}-… streams, not ${stream}`)
+      )
+    }
+    if (!isPlainObject(data))
+      return Result.fail(violation("event.schema", "$data", "data is required and must be an object"))
+    if (json.version !== undefined && !isPositiveInt(json.version)) {
+      return Result.fail(violation("envelope.field", "$version", "version must be a positive integer"))
+    }
+    if (json.id !== undefined && !(typeof json.id === "string" && UUID_PATTERN.test(json.id))) {
+      return Result.fail(violation("envelope.field", "$id", "id must be a UUID"))
+    }
+    if (json.schemaVersion !== undefined && !isPositiveInt(json.schemaVersion)) {
+      return Result.fail(violation("envelope.field", "$schemaVersion", "schemaVersion must be a positive integer"))
+    }
+    if (json.recordedAt !== undefined && !isInstant(json.recordedAt)) {
+      return Result.fail(
+        violation("envelope.field", "$recordedAt", "recordedAt must be an ISO 8601 time with an offset")
+      )
+    }
+    if (json.position !== undefined && !isPositiveInt(json.position)) {
+      return Result.fail(violation("envelope.field", "$position", "position must be a positive integer"))
+    }
+    if (json.meta !== undefined && !isPlainObject(json.meta)) {
+      return Result.fail(violation("envelope.field", "$meta", "meta must be an object"))
+    }
+    // upcast
+    const current = currentVersion(type)
+    let version = (json.schemaVersion as number | undefined) ?? 1
+    let payload: Record<string, unknown> = data
+    if (version > current) {
+      return Result.fail(
+        violation(
+          "event.schemaVersion",
+          "$schemaVersion",
+          `${type} version ${version} is newer than this codec's ${current}`
+        )
+      )
+    }
+    while (version < current) {
+      const up = upcasters.get(`${type}@${version}`)
+      if (up === undefined) {
+        return Result.fail(
+          violation("event.schemaVersion", "$schemaVersion", `no upcaster for ${type} version ${version}`)
+        )
+      }
+      payload = up(payload)
+      version++
+    }
+    const decoded = decoderOf(type)(payload)
+    if (Result.isFailure(decoded)) {
+      const first = formatter(decoded.failure.issue).issues[0]
+      const path = first?.path?.map((p) => (typeof p === "object" && p !== null ? String(p.key) : String(p))) ?? []
+      return Result.fail(
+        violation(
+          "event.schema",
+          path.length === 0 ? "$data" : path.join("."),
+          `${type}: ${first?.message ?? "invalid payload"}`
+        )
+      )
+    }
+    const idField = entry.idField
+    const idValue = (decoded.success as Record<string, unknown>)[idField]
+    if (idValue !== name.id) {
+      return Result.fail(
+        violation(
+          "stream.idMismatch",
+          idField,
+          `data.${idField} is ${JSON.stringify(idValue)} but the stream is ${stream}`
+        )
+      )
+    }
+    const record: Record<string, unknown> = { stream, type, data: decoded.success, schemaVersion: current }
+    if (json.version !== undefined) record.version = json.version
+    if (json.id !== undefined) record.id = json.id
+    if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
+    if (json.position !== undefined) record.position = json.position
+    if (json.meta !== undefined) record.meta = json.meta
+    return Result.succeed(record as unknown as LogRecord)
+  }
+
+  const decodeLine = (text: string): Result.Result<LogRecord, RuleViolation> => {
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (e) {
+      return Result.fail(violation("line.json", "$", `not JSON: ${(e as Error).message}`))
+    }
+    return decodeRecord(json)
+  }
+
+  const encodeRecord = (r: LogRecord): Record<string, unknown> => {
+    const out: Record<string, unknown> = { stream: r.stream, type: r.type, data: encodeData(r.type, r.data) }
+    if (r.version !== undefined) out.version = r.version
+    if (r.id !== undefined) out.id = r.id
+    out.schemaVersion = r.schemaVersion ?? currentVersion(r.type)
+    if (r.recordedAt !== undefined) out.recordedAt = r.recordedAt
+    if (r.position !== undefined) out.position = r.position
+    if (r.meta !== undefined) out.meta = canonical(r.meta)
+    return out
+  }
+
+  return {
+    decodeLine,
+    decodeRecord,
+    encodeLine: (r) => JSON.stringify(encodeRecord(r)),
+    encodeRecord,
+    encodeData,
+    currentVersion
+  }
+}
+
+/**
+ * The codec of event-log-v1 as shipped: version 1 of every type, no upcasters.
+ *
+ * @since 0.1.0
+ */
+export const EventLogCodec: EventCodec = makeEventCodec()

@@ -1,0 +1,492 @@
+/**
+ * The event types of event-log-v1 as `effect/Schema` definitions.
+ *
+ * Each payload schema decodes the wire form (`data` of a log line) into the
+ * runtime form: branded ids, literal unions, hours as integers of 0.01 hour.
+ * Field order in each struct is the order of the contract, and it is the key
+ * order the codec writes on export.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+import { InstantSchema, LocalDateSchema } from "./Calendar.js"
+import { HoursFromWire } from "./Hours.js"
+import { ClassId, GrantId, MemberId, SchoolId, SessionId } from "./Ids.js"
+import { ClassFormat, CourseCategory, ExemptionReason, SchoolTier, SessionMode, TraineeCategory } from "./Vocabulary.js"
+
+const intBetween = (min: number, max: number) =>
+  Schema.Int.check(
+    Schema.makeFilter((n: number) => (n >= min && n <= max) || `expected an integer from ${min} to ${max}`)
+  )
+
+const Text = Schema.String.check(Schema.makeFilter((s: string) => s.trim().length > 0 || "expected a non-blank string"))
+
+/**
+ * A calendar year (1900–9999).
+ *
+ * @since 0.1.0
+ */
+export const Year = intBetween(1900, 9999)
+
+/**
+ * Minutes of a session: an integer from 1 to 1440.
+ *
+ * @since 0.1.0
+ */
+export const SessionMinutes = intBetween(1, 1440)
+
+/**
+ * A non-empty list of trainee categories.
+ *
+ * @since 0.1.0
+ */
+export const Categories = Schema.NonEmptyArray(TraineeCategory)
+
+// ---------------------------------------------------------------------------
+// school-⟨schoolId⟩
+// ---------------------------------------------------------------------------
+
+/**
+ * A school joins the network; `parentId` is the school one tier up.
+ *
+ * @since 0.1.0
+ */
+export const SchoolRegistered = Schema.Struct({
+  schoolId: SchoolId,
+  name: Text,
+  tier: SchoolTier,
+  parentId: Schema.optionalKey(SchoolId)
+})
+
+/**
+ * A school claims its yearly training quota (认领培训指标); a later claim for the
+ * same year replaces the earlier one.
+ *
+ * @since 0.1.0
+ */
+export const QuotaClaimed = Schema.Struct({
+  schoolId: SchoolId,
+  year: Year,
+  traineeTimes: intBetween(0, 100_000_000),
+  classes: Schema.optionalKey(intBetween(0, 1_000_000))
+})
+
+// ---------------------------------------------------------------------------
+// member-⟨memberId⟩
+// ---------------------------------------------------------------------------
+
+/**
+ * A member is registered with the school responsible for them.
+ *
+ * @since 0.1.0
+ */
+export const MemberRegistered = Schema.Struct({
+  memberId: MemberId,
+  schoolId: SchoolId,
+  categories: Categories,
+  joinedOn: Schema.optionalKey(LocalDateSchema)
+})
+
+/**
+ * A member's trainee categories change from a date on.
+ *
+ * @since 0.1.0
+ */
+export const MemberCategoriesChanged = Schema.Struct({
+  memberId: MemberId,
+  categories: Categories,
+  effectiveOn: LocalDateSchema
+})
+
+/**
+ * A member moves to another school from a date on.
+ *
+ * @since 0.1.0
+ */
+export const MemberTransferred = Schema.Struct({
+  memberId: MemberId,
+  schoolId: SchoolId,
+  effectiveOn: LocalDateSchema
+})
+
+/**
+ * A member is exempt from the hard requirement of a year.
+ *
+ * @since 0.1.0
+ */
+export const ExemptionGranted = Schema.Struct({
+  memberId: MemberId,
+  year: Year,
+  reason: ExemptionReason
+})
+
+/**
+ * A year's exemption is withdrawn.
+ *
+ * @since 0.1.0
+ */
+export const ExemptionRevoked = Schema.Struct({
+  memberId: MemberId,
+  year: Year,
+  reason: Schema.optionalKey(ExemptionReason)
+})
+
+/**
+ * A member leaves the register (death, expulsion, transfer out of the district…).
+ *
+ * @since 0.1.0
+ */
+export const MemberDeregistered = Schema.Struct({
+  memberId: MemberId,
+  effectiveOn: LocalDateSchema,
+  reason: Text
+})
+
+// ---------------------------------------------------------------------------
+// class-⟨classId⟩
+// ---------------------------------------------------------------------------
+
+/**
+ * A class is planned by a school; `audience` restricts who may enrol.
+ *
+ * @since 0.1.0
+ */
+export const ClassPlanned = Schema.Struct({
+  classId: ClassId,
+  schoolId: SchoolId,
+  title: Text,
+  format: ClassFormat,
+  module: Schema.optionalKey(Text),
+  audience: Schema.optionalKey(Categories),
+  capacity: Schema.optionalKey(intBetween(1, 1_000_000))
+})
+
+/**
+ * A session (lesson) of a class is scheduled.
+ *
+ * @since 0.1.0
+ */
+export const SessionScheduled = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  title: Text,
+  category: CourseCategory,
+  startsAt: InstantSchema,
+  minutes: SessionMinutes,
+  mode: SessionMode,
+  tags: Schema.optionalKey(Schema.Array(Text))
+})
+
+/**
+ * A session moves or changes length.
+ *
+ * @since 0.1.0
+ */
+export const SessionRescheduled = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  startsAt: InstantSchema,
+  minutes: SessionMinutes
+})
+
+/**
+ * A session is cancelled; attendance already recorded for it no longer counts.
+ *
+ * @since 0.1.0
+ */
+export const SessionCancelled = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  reason: Text
+})
+
+/**
+ * A member enrols in a class.
+ *
+ * @since 0.1.0
+ */
+export const MemberEnrolled = Schema.Struct({
+  classId: ClassId,
+  memberId: MemberId,
+  at: InstantSchema
+})
+
+/**
+ * A member's enrolment ends before the class does.
+ *
+ * @since 0.1.0
+ */
+export const EnrollmentWithdrawn = Schema.Struct({
+  classId: ClassId,
+  memberId: MemberId,
+  at: InstantSchema,
+  reason: Text
+})
+
+/**
+ * A member attended a session for some minutes (0 < minutes ≤ the session's minutes).
+ *
+ * @since 0.1.0
+ */
+export const AttendanceRecorded = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  memberId: MemberId,
+  minutes: SessionMinutes,
+  at: Schema.optionalKey(InstantSchema)
+})
+
+/**
+ * A member is excused from a session (请假).
+ *
+ * @since 0.1.0
+ */
+export const LeaveGranted = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  memberId: MemberId,
+  reason: Text
+})
+
+/**
+ * A member made up a session they did not attend (补学).
+ *
+ * @since 0.1.0
+ */
+export const MakeUpCompleted = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  memberId: MemberId,
+  minutes: SessionMinutes,
+  at: InstantSchema,
+  mode: SessionMode
+})
+
+/**
+ * Sets a member's attended minutes of a session; 0 removes the attendance.
+ *
+ * @since 0.1.0
+ */
+export const AttendanceCorrected = Schema.Struct({
+  classId: ClassId,
+  sessionId: SessionId,
+  memberId: MemberId,
+  minutes: intBetween(0, 1440),
+  reason: Text
+})
+
+/**
+ * The class is over (结业); afterwards only attendance corrections are accepted.
+ *
+ * @since 0.1.0
+ */
+export const ClassCompleted = Schema.Struct({
+  classId: ClassId,
+  at: InstantSchema
+})
+
+// ---------------------------------------------------------------------------
+// credit-⟨memberId⟩
+// ---------------------------------------------------------------------------
+
+/**
+ * Where a grant of credit comes from: a session of a class, or another system.
+ *
+ * @since 0.1.0
+ */
+export const CreditSource = Schema.Union([
+  Schema.Struct({ kind: Schema.Literal("session"), classId: ClassId, sessionId: SessionId }),
+  Schema.Struct({ kind: Schema.Literal("external"), system: Text, reference: Text })
+])
+
+/**
+ * Where a grant of credit comes from.
+ *
+ * @since 0.1.0
+ */
+export type CreditSource = typeof CreditSource.Type
+
+/**
+ * Credit hours granted to a member for a year (hours > 0).
+ *
+ * @since 0.1.0
+ */
+export const CreditGranted = Schema.Struct({
+  memberId: MemberId,
+  grantId: GrantId,
+  year: Year,
+  hours: HoursFromWire.check(Schema.makeFilter((h: number) => h > 0 || "expected hours > 0")),
+  category: Schema.optionalKey(CourseCategory),
+  mode: Schema.optionalKey(SessionMode),
+  source: CreditSource,
+  policyId: Text,
+  at: InstantSchema
+})
+
+/**
+ * A grant is withdrawn; a grant is never edited in place.
+ *
+ * @since 0.1.0
+ */
+export const CreditRevoked = Schema.Struct({
+  memberId: MemberId,
+  grantId: GrantId,
+  reason: Text,
+  at: InstantSchema
+})
+
+// ---------------------------------------------------------------------------
+// The catalogue
+// ---------------------------------------------------------------------------
+
+/**
+ * The stream categories of event-log-v1.
+ *
+ * @since 0.1.0
+ */
+export const StreamCategory = Schema.Literals(["school", "member", "class", "credit"])
+
+/**
+ * A stream category.
+ *
+ * @since 0.1.0
+ */
+export type StreamCategory = typeof StreamCategory.Type
+
+/**
+ * Every event type of version 1 with its payload schema, its stream category and
+ * the payload field that must equal the stream's id.
+ *
+ * @since 0.1.0
+ */
+export const EventCatalogue = {
+  SchoolRegistered: { schema: SchoolRegistered, category: "school", idField: "schoolId" },
+  QuotaClaimed: { schema: QuotaClaimed, category: "school", idField: "schoolId" },
+  MemberRegistered: { schema: MemberRegistered, category: "member", idField: "memberId" },
+  MemberCategoriesChanged: { schema: MemberCategoriesChanged, category: "member", idField: "memberId" },
+  MemberTransferred: { schema: MemberTransferred, category: "member", idField: "memberId" },
+  ExemptionGranted: { schema: ExemptionGranted, category: "member", idField: "memberId" },
+  ExemptionRevoked: { schema: ExemptionRevoked, category: "member", idField: "memberId" },
+  MemberDeregistered: { schema: MemberDeregistered, category: "member", idField: "memberId" },
+  ClassPlanned: { schema: ClassPlanned, category: "class", idField: "classId" },
+  SessionScheduled: { schema: SessionScheduled, category: "class", idField: "classId" },
+  SessionRescheduled: { schema: SessionRescheduled, category: "class", idField: "classId" },
+  SessionCancelled: { schema: SessionCancelled, category: "class", idField: "classId" },
+  MemberEnrolled: { schema: MemberEnrolled, category: "class", idField: "classId" },
+  EnrollmentWithdrawn: { schema: EnrollmentWithdrawn, category: "class", idField: "classId" },
+  AttendanceRecorded: { schema: AttendanceRecorded, category: "class", idField: "classId" },
+  LeaveGranted: { schema: LeaveGranted, category: "class", idField: "classId" },
+  MakeUpCompleted: { schema: MakeUpCompleted, category: "class", idField: "classId" },
+  AttendanceCorrected: { schema: AttendanceCorrected, category: "class", idField: "classId" },
+  ClassCompleted: { schema: ClassCompleted, category: "class", idField: "classId" },
+  CreditGranted: { schema: CreditGranted, category: "credit", idField: "memberId" },
+  CreditRevoked: { schema: CreditRevoked, category: "credit", idField: "memberId" }
+} as const
+
+type Catalogue = typeof EventCatalogue
+
+/**
+ * The name of an event type.
+ *
+ * @since 0.1.0
+ */
+export type EventType = keyof Catalogue
+
+/**
+ * Every event type name, in the order of the contract.
+ *
+ * @since 0.1.0
+ */
+export const eventTypes: ReadonlyArray<EventType> = Object.keys(EventCatalogue) as Array<EventType>
+
+/**
+ * Whether a string names an event type of version 1.
+ *
+ * @since 0.1.0
+ */
+export const isEventType = (s: unknown): s is EventType => typeof s === "string" && Object.hasOwn(EventCatalogue, s)
+
+/**
+ * The runtime payload of an event type.
+ *
+ * @since 0.1.0
+ */
+export type PayloadOf<T extends EventType> = Catalogue[T]["schema"]["Type"]
+
+/**
+ * The wire payload of an event type (what `data` holds in a log line).
+ *
+ * @since 0.1.0
+ */
+export type WirePayloadOf<T extends EventType> = Catalogue[T]["schema"]["Encoded"]
+
+/**
+ * A domain event: its type and its decoded payload.
+ *
+ * @since 0.1.0
+ */
+export type DomainEvent = { [T in EventType]: { readonly type: T; readonly data: PayloadOf<T> } }[EventType]
+
+/**
+ * The domain event of one type.
+ *
+ * @since 0.1.0
+ */
+export type EventOf<T extends EventType> = Extract<DomainEvent, { readonly type: T }>
+
+/**
+ * Events of a stream category.
+ *
+ * @since 0.1.0
+ */
+export type EventOfCategory<C extends StreamCategory> = {
+  [T in EventType]: Catalogue[T]["category"] extends C ? EventOf<T> : never
+}[EventType]
+
+/**
+ * Events of `school-…` streams.
+ *
+ * @since 0.1.0
+ */
+export type SchoolEvent = EventOfCategory<"school">
+/**
+ * Events of `member-…` streams.
+ *
+ * @since 0.1.0
+ */
+export type MemberEvent = EventOfCategory<"member">
+/**
+ * Events of `class-…` streams.
+ *
+ * @since 0.1.0
+ */
+export type ClassEvent = EventOfCategory<"class">
+/**
+ * Events of `credit-…` streams.
+ *
+ * @since 0.1.0
+ */
+export type CreditEvent = EventOfCategory<"credit">
+
+/**
+ * Builds a domain event of a type from its runtime payload.
+ *
+ * @since 0.1.0
+ */
+export const makeEvent = <T extends EventType>(type: T, data: PayloadOf<T>): EventOf<T> =>
+  ({ type, data }) as unknown as EventOf<T>
+
+/**
+ * The stream id that an event's payload names (`data[idField]`).
+ *
+ * @since 0.1.0
+ */
+export const streamIdOf = (event: DomainEvent): string =>
+  (event.data as unknown as Record<string, string>)[EventCatalogue[event.type].idField] as string
+
+/**
+ * The stream an event belongs to: `<category>-<id>`.
+ *
+ * @since 0.1.0
+ */
+export const streamOf = (event: DomainEvent): string => `${EventCatalogue[event.type].category}-${streamIdOf(event)}`

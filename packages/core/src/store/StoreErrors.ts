@@ -1,0 +1,82 @@
+/**
+ * The typed errors of the store port. Nothing else escapes an adapter as a
+ * defect: a failing backend is `StoreUnavailable` (retryable) or
+ * `StoreCorrupted` (not retryable).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/**
+ * An append's expected version does not hold. `expected` is `any`, `noStream`,
+ * `streamExists` or an exact version; `actual` is the stream's version (0: no stream).
+ *
+ * @since 0.1.0
+ */
+export class WrongExpectedVersion extends Schema.TaggedError<WrongExpectedVersion>()("WrongExpectedVersion", {
+  stream: Schema.String,
+  expected: Schema.Union([Schema.Literals(["any", "noStream", "streamExists"]), Schema.Int]),
+  actual: Schema.Int
+}) {}
+
+/**
+ * Some, not all, of an append's event ids are already stored, or stored
+ * elsewhere than this append would put them, or repeated within the append.
+ *
+ * @since 0.1.0
+ */
+export class DuplicateEventConflict extends Schema.TaggedError<DuplicateEventConflict>()("DuplicateEventConflict", {
+  stream: Schema.String,
+  eventId: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * An event to append does not encode: it fails its schema, or it does not
+ * belong to the stream. Names the event's index in the append, the rule and the path.
+ *
+ * @since 0.1.0
+ */
+export class EventEncodingError extends Schema.TaggedError<EventEncodingError>()("EventEncodingError", {
+  stream: Schema.String,
+  index: Schema.Int,
+  rule: Schema.String,
+  path: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * The backend cannot be reached or refused the operation for a passing reason
+ * (connection lost, disk full, lock timeout). Retryable; nothing was half-written.
+ *
+ * @since 0.1.0
+ */
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
+  message: Schema.String,
+  cause: Schema.optionalKey(Schema.Defect())
+}) {}
+
+/**
+ * Stored data is not what the store wrote (bad checksum, undecodable record, a
+ * version gap). Not retryable; `location` names where (segment, offset, line, row).
+ *
+ * @since 0.1.0
+ */
+export class StoreCorrupted extends Schema.TaggedError<StoreCorrupted>()("StoreCorrupted", {
+  message: Schema.String,
+  location: Schema.optionalKey(Schema.String)
+}) {}
+
+/**
+ * Errors of reading.
+ *
+ * @since 0.1.0
+ */
+export type ReadError = StoreUnavailable | StoreCorrupted
+
+/**
+ * Errors of appending.
+ *
+ * @since 0.1.0
+ */
+export type AppendError = WrongExpectedVersion | DuplicateEventConflict | EventEncodingError | ReadError

@@ -1,0 +1,470 @@
+/**
+ * fast-check arbitraries of single values of the event model: ids, vocabulary,
+ * times, hours, the payload of every event type, every command, and whole log
+ * records. Every value is a *runtime* value (branded ids, {@link Hours} as
+ * integers of 0.01 hour) that its schema accepts, chosen so that encoding it
+ * with the event-log codec and decoding the line gives the same value back.
+ *
+ * These arbitraries know nothing about histories: a generated event is valid by
+ * its schema, not necessarily by the rules of a stream. For valid histories see
+ * `DistrictHistory`.
+ *
+ * @since 0.1.0
+ */
+import { Calendar, Commands, type EventCodec, Events, type Hours, type Ids, Vocabulary } from "@xueshi/core"
+import fc from "fast-check"
+
+// ---------------------------------------------------------------------------
+// ids
+// ---------------------------------------------------------------------------
+
+const STREAM_ID_READABLE = fc
+  .tuple(
+    fc.constantFrom("XQ", "JMH", "ZFL", "M", "C", "S", "WY", "FX", "T"),
+    fc.integer({ min: 0, max: 99_999 }),
+    fc.constantFrom("", "-A", ".2025", ":x", "_1")
+  )
+  .map(([a, n, b]) => `${a}${n}${b}`)
+
+/**
+ * A stream id: matches `[A-Za-z0-9][A-Za-z0-9._:-]{0,63}`; mostly readable
+ * (`XQ12-A`), sometimes any matching string.
+ *
+ * @since 0.1.0
+ */
+export const streamId: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: STREAM_ID_READABLE },
+  { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/) }
+)
+
+/**
+ * A school id.
+ *
+ * @since 0.1.0
+ */
+export const schoolId: fc.Arbitrary<Ids.SchoolId> = streamId.map((s) => s as Ids.SchoolId)
+
+/**
+ * A member id.
+ *
+ * @since 0.1.0
+ */
+export const memberId: fc.Arbitrary<Ids.MemberId> = streamId.map((s) => s as Ids.MemberId)
+
+/**
+ * A class id.
+ *
+ * @since 0.1.0
+ */
+export const classId: fc.Arbitrary<Ids.ClassId> = streamId.map((s) => s as Ids.ClassId)
+
+const freeId: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 9999 }).map((n) => `S${n}`) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 30 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 16 }) }
+)
+
+/**
+ * A session id (a free non-empty string of at most 128 characters).
+ *
+ * @since 0.1.0
+ */
+export const sessionId: fc.Arbitrary<Ids.SessionId> = freeId.map((s) => s as Ids.SessionId)
+
+/**
+ * A grant id (a free non-empty string of at most 128 characters).
+ *
+ * @since 0.1.0
+ */
+export const grantId: fc.Arbitrary<Ids.GrantId> = freeId.map((s) => s as Ids.GrantId)
+
+/**
+ * An event id (a UUID).
+ *
+ * @since 0.1.0
+ */
+export const eventId: fc.Arbitrary<Ids.EventId> = fc.uuid().map((s) => s as Ids.EventId)
+
+// ---------------------------------------------------------------------------
+// vocabulary, text, numbers, times
+// ---------------------------------------------------------------------------
+
+/**
+ * A school tier.
+ *
+ * @since 0.1.0
+ */
+export const schoolTier: fc.Arbitrary<Vocabulary.SchoolTier> = fc.constantFrom(...Vocabulary.SchoolTier.literals)
+/**
+ * A class format.
+ *
+ * @since 0.1.0
+ */
+export const classFormat: fc.Arbitrary<Vocabulary.ClassFormat> = fc.constantFrom(...Vocabulary.ClassFormat.literals)
+/**
+ * A course category.
+ *
+ * @since 0.1.0
+ */
+export const courseCategory: fc.Arbitrary<Vocabulary.CourseCategory> = fc.constantFrom(
+  ...Vocabulary.CourseCategory.literals
+)
+/**
+ * A session mode.
+ *
+ * @since 0.1.0
+ */
+export const sessionMode: fc.Arbitrary<Vocabulary.SessionMode> = fc.constantFrom(...Vocabulary.SessionMode.literals)
+/**
+ * A trainee category.
+ *
+ * @since 0.1.0
+ */
+export const traineeCategory: fc.Arbitrary<Vocabulary.TraineeCategory> = fc.constantFrom(
+  ...Vocabulary.TraineeCategory.literals
+)
+/**
+ * An exemption reason.
+ *
+ * @since 0.1.0
+ */
+export const exemptionReason: fc.Arbitrary<Vocabulary.ExemptionReason> = fc.constantFrom(
+  ...Vocabulary.ExemptionReason.literals
+)
+
+/**
+ * A non-empty list of distinct trainee categories.
+ *
+ * @since 0.1.0
+ */
+export const categories: fc.Arbitrary<readonly [Vocabulary.TraineeCategory, ...Array<Vocabulary.TraineeCategory>]> = fc
+  .uniqueArray(traineeCategory, { minLength: 1, maxLength: 4 })
+  .map((cs) => cs as unknown as readonly [Vocabulary.TraineeCategory, ...Array<Vocabulary.TraineeCategory>])
+
+const TITLES = [
+  "党的二十大精神",
+  "湖畔讲堂夜校",
+  "习近平新时代中国特色社会主义思想",
+  "基层治理实务",
+  "乡村振兴",
+  "党务工作",
+  "先进模范事迹报告",
+  "Party history, part 1"
+] as const
+
+/**
+ * A non-blank text (titles, reasons, names): Chinese titles or any string that
+ * is not only white space.
+ *
+ * @since 0.1.0
+ */
+export const text: fc.Arbitrary<string> = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...TITLES) },
+  { weight: 1, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).map((s) => (s.trim() === "" ? `x${s}` : s)) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 }).map((s) => (s.trim() === "" ? `题${s}` : s))
+  }
+)
+
+/**
+ * A calendar year (1900–9999), mostly recent.
+ *
+ * @since 0.1.0
+ */
+export const year: fc.Arbitrary<number> = fc.oneof(
+  { weight: 4, arbitrary: fc.integer({ min: 2019, max: 2030 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1900, max: 9999 }) }
+)
+
+const EPOCH_DAY_1900 = Calendar.epochDay(Calendar.makeLocalDate(1900, 1, 1))
+const EPOCH_DAY_2200 = Calendar.epochDay(Calendar.makeLocalDate(2200, 12, 31))
+
+/**
+ * A business date `YYYY-MM-DD` (1900–2200).
+ *
+ * @since 0.1.0
+ */
+export const localDate: fc.Arbitrary<Calendar.LocalDate> = fc
+  .integer({ min: EPOCH_DAY_1900, max: EPOCH_DAY_2200 })
+  .map(Calendar.fromEpochDay)
+
+const MS_1950 = Date.UTC(1950, 0, 1)
+const MS_2100 = Date.UTC(2100, 0, 1)
+
+/**
+ * An instant with an explicit offset, mostly `+08:00`, in the forms the contract
+ * allows (`…T19:00+08:00`, `…T19:00:00+08:00`, `…T19:00:00.123Z`).
+ *
+ * @since 0.1.0
+ */
+export const instant: fc.Arbitrary<Calendar.Instant> = fc
+  .record({
+    ms: fc.integer({ min: MS_1950, max: MS_2100 }),
+    offset: fc.constantFrom(480, 480, 480, 0, -300, 330, 345, -600),
+    form: fc.constantFrom("minutes", "seconds", "millis")
+  })
+  .map(({ ms, offset, form }) => {
+    const full = Calendar.makeInstant(ms, offset) // YYYY-MM-DDTHH:MM:SS.mmm±HH:MM
+    const zone = full.slice(23)
+    const text = form === "millis" ? full : form === "seconds" ? full.slice(0, 19) + zone : full.slice(0, 16) + zone
+    return text as Calendar.Instant
+  })
+
+/**
+ * Session minutes: 1–1440, mostly lesson lengths (45, 90, 120 …).
+ *
+ * @since 0.1.0
+ */
+export const sessionMinutes: fc.Arbitrary<number> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(15, 30, 45, 60, 90, 120, 180, 240) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 1440 }) }
+)
+
+/**
+ * A positive amount of hours (integers of 0.01 hour), mostly quarter hours.
+ *
+ * @since 0.1.0
+ */
+export const positiveHours: fc.Arbitrary<Hours.Hours> = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 400 }).map((q) => q * 25) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 100_000_000 }) }
+  )
+  .map((n) => n as Hours.Hours)
+
+/**
+ * Session tags: free strings, mostly `newThought` and `partySpirit`.
+ *
+ * @since 0.1.0
+ */
+export const tags: fc.Arbitrary<ReadonlyArray<string>> = fc.array(
+  fc.oneof({ weight: 3, arbitrary: fc.constantFrom("newThought", "partySpirit") }, { weight: 1, arbitrary: text }),
+  { maxLength: 3 }
+)
+
+// ---------------------------------------------------------------------------
+// payloads
+// ---------------------------------------------------------------------------
+
+type Payloads = { readonly [T in Events.EventType]: fc.Arbitrary<Events.PayloadOf<T>> }
+
+const creditSource: fc.Arbitrary<Events.CreditSource> = fc.oneof(
+  fc.record({ kind: fc.constant("session" as const), classId, sessionId }),
+  fc.record({ kind: fc.constant("external" as const), system: text, reference: text })
+)
+
+const asPayload = <T extends Events.EventType>(_type: T, arb: fc.Arbitrary<object>): fc.Arbitrary<Events.PayloadOf<T>> =>
+  arb as fc.Arbitrary<Events.PayloadOf<T>>
+
+/**
+ * The payload of every event type (valid by its schema), by type.
+ *
+ * @since 0.1.0
+ */
+export const payloads: Payloads = {
+  SchoolRegistered: asPayload(
+    "SchoolRegistered",
+    fc.record({ schoolId, name: text, tier: schoolTier, parentId: schoolId }, { requiredKeys: ["schoolId", "name", "tier"] })
+  ),
+  QuotaClaimed: asPayload(
+    "QuotaClaimed",
+    fc.record(
+      {
+        schoolId,
+        year,
+        traineeTimes: fc.integer({ min: 0, max: 100_000_000 }),
+        classes: fc.integer({ min: 0, max: 1_000_000 })
+      },
+      { requiredKeys: ["schoolId", "year", "traineeTimes"] }
+    )
+  ),
+  MemberRegistered: asPayload(
+    "MemberRegistered",
+    fc.record({ memberId, schoolId, categories, joinedOn: localDate }, { requiredKeys: ["memberId", "schoolId", "categories"] })
+  ),
+  MemberCategoriesChanged: asPayload("MemberCategoriesChanged", fc.record({ memberId, categories, effectiveOn: localDate })),
+  MemberTransferred: asPayload("MemberTransferred", fc.record({ memberId, schoolId, effectiveOn: localDate })),
+  ExemptionGranted: asPayload("ExemptionGranted", fc.record({ memberId, year, reason: exemptionReason })),
+  ExemptionRevoked: asPayload(
+    "ExemptionRevoked",
+    fc.record({ memberId, year, reason: exemptionReason }, { requiredKeys: ["memberId", "year"] })
+  ),
+  MemberDeregistered: asPayload("MemberDeregistered", fc.record({ memberId, effectiveOn: localDate, reason: text })),
+  ClassPlanned: asPayload(
+    "ClassPlanned",
+    fc.record(
+      {
+        classId,
+        schoolId,
+        title: text,
+        format: classFormat,
+        module: text,
+        audience: categories,
+        capacity: fc.integer({ min: 1, max: 1_000_000 })
+      },
+      { requiredKeys: ["classId", "schoolId", "title", "format"] }
+    )
+  ),
+  SessionScheduled: asPayload(
+    "SessionScheduled",
+    fc.record(
+      {
+        classId,
+        sessionId,
+        title: text,
+        category: courseCategory,
+        startsAt: instant,
+        minutes: sessionMinutes,
+        mode: sessionMode,
+        tags
+      },
+      { requiredKeys: ["classId", "sessionId", "title", "category", "startsAt", "minutes", "mode"] }
+    )
+  ),
+  SessionRescheduled: asPayload(
+    "SessionRescheduled",
+    fc.record({ classId, sessionId, startsAt: instant, minutes: sessionMinutes })
+  ),
+  SessionCancelled: asPayload("SessionCancelled", fc.record({ classId, sessionId, reason: text })),
+  MemberEnrolled: asPayload("MemberEnrolled", fc.record({ classId, memberId, at: instant })),
+  EnrollmentWithdrawn: asPayload("EnrollmentWithdrawn", fc.record({ classId, memberId, at: instant, reason: text })),
+  AttendanceRecorded: asPayload(
+    "AttendanceRecorded",
+    fc.record(
+      { classId, sessionId, memberId, minutes: sessionMinutes, at: instant },
+      { requiredKeys: ["classId", "sessionId", "memberId", "minutes"] }
+    )
+  ),
+  LeaveGranted: asPayload("LeaveGranted", fc.record({ classId, sessionId, memberId, reason: text })),
+  MakeUpCompleted: asPayload(
+    "MakeUpCompleted",
+    fc.record({ classId, sessionId, memberId, minutes: sessionMinutes, at: instant, mode: sessionMode })
+  ),
+  AttendanceCorrected: asPayload(
+    "AttendanceCorrected",
+    fc.record({
+      classId,
+      sessionId,
+      memberId,
+      minutes: fc.oneof(fc.constant(0), sessionMinutes),
+      reason: text
+    })
+  ),
+  ClassCompleted: asPayload("ClassCompleted", fc.record({ classId, at: instant })),
+  CreditGranted: asPayload(
+    "CreditGranted",
+    fc.record(
+      {
+        memberId,
+        grantId,
+        year,
+        hours: positiveHours,
+        category: courseCategory,
+        mode: sessionMode,
+        source: creditSource,
+        policyId: text,
+        at: instant
+      },
+      { requiredKeys: ["memberId", "grantId", "year", "hours", "source", "policyId", "at"] }
+    )
+  ),
+  CreditRevoked: asPayload("CreditRevoked", fc.record({ memberId, grantId, reason: text, at: instant }))
+}
+
+/**
+ * A domain event of one type.
+ *
+ * @since 0.1.0
+ */
+export const eventOf = <T extends Events.EventType>(type: T): fc.Arbitrary<Events.EventOf<T>> =>
+  (payloads[type] as fc.Arbitrary<Events.PayloadOf<T>>).map((data) => ({ type, data }) as unknown as Events.EventOf<T>)
+
+const EVENT_TYPES: ReadonlyArray<Events.EventType> = Object.keys(payloads) as Array<Events.EventType>
+
+/**
+ * A domain event of any type (each type equally likely).
+ *
+ * @since 0.1.0
+ */
+export const event: fc.Arbitrary<Events.DomainEvent> = fc.oneof(
+  ...EVENT_TYPES.map((t) => eventOf(t) as fc.Arbitrary<Events.DomainEvent>)
+)
+
+// ---------------------------------------------------------------------------
+// commands
+// ---------------------------------------------------------------------------
+
+/**
+ * Facts a command may carry: the enrolling member's categories.
+ *
+ * @since 0.1.0
+ */
+export const facts = fc.record({ memberCategories: categories })
+
+/**
+ * A command of one type (valid by its payload schema; its rules may still refuse it).
+ *
+ * @since 0.1.0
+ */
+export const commandOf = <C extends Commands.CommandType>(type: C): fc.Arbitrary<Commands.CommandOf<C>> => {
+  const eventType = Commands.CommandEvents[type]
+  return fc
+    .tuple(payloads[eventType] as fc.Arbitrary<object>, fc.option(facts, { nil: undefined }))
+    .map(([data, f]) => Commands.makeCommand(type, data as never, f) as Commands.CommandOf<C>)
+}
+
+/**
+ * A command of any type.
+ *
+ * @since 0.1.0
+ */
+export const command: fc.Arbitrary<Commands.Command> = fc.oneof(
+  ...(Object.keys(Commands.CommandEvents) as Array<Commands.CommandType>).map(
+    (c) => commandOf(c) as fc.Arbitrary<Commands.Command>
+  )
+)
+
+// ---------------------------------------------------------------------------
+// log records
+// ---------------------------------------------------------------------------
+
+/**
+ * A free `meta` object as writers use it (actor, correlation and causation ids, source).
+ *
+ * @since 0.1.0
+ */
+export const meta: fc.Arbitrary<Record<string, unknown>> = fc.record(
+  {
+    actor: fc.constantFrom("admin@xq", "importer", "张老师"),
+    correlationId: fc.uuid(),
+    causationId: fc.uuid(),
+    source: fc.constantFrom("cli", "api", "legacy-import"),
+    attempt: fc.integer({ min: 1, max: 5 }),
+    tags: fc.array(fc.constantFrom("a", "b", "学时"), { maxLength: 3 })
+  },
+  { requiredKeys: [] }
+)
+
+/**
+ * One log record of schema version 1: an event of any type in the stream its
+ * payload names, with some of the optional envelope fields.
+ *
+ * @since 0.1.0
+ */
+export const logRecord: fc.Arbitrary<EventCodec.LogRecord> = fc
+  .record(
+    {
+      event,
+      version: fc.integer({ min: 1, max: 1_000_000 }),
+      id: eventId,
+      recordedAt: instant,
+      position: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+      meta
+    },
+    { requiredKeys: ["event"] }
+  )
+  .map(({ event: e, ...envelope }) => {
+    const stream = Events.streamOf(e)
+    return { ...e, stream, schemaVersion: 1, ...envelope } as unknown as EventCodec.LogRecord
+  })

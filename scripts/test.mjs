@@ -1,0 +1,71 @@
+// The test run behind `pnpm test` (which builds and type-checks first). No dependencies.
+//   1. `vitest run`: every project listed in vitest.workspace.ts
+//   2. the time-zone suite (packages/*/test/**/*.tz.test.ts, scripts/test/*.tz.test.ts)
+//      again under each TZ below
+//   3. the smoke test of the built packages (scripts/smoke/smoke.mjs and smoke.cjs)
+// Every step runs even if an earlier one fails; the exit code is non-zero if any failed.
+// Environment: XUESHI_NUM_RUNS (fast-check cases per property, default 200),
+// XUESHI_PG_URL / XUESHI_REQUIRE_PG (PostgreSQL adapter tests).
+import { spawnSync } from "node:child_process"
+import { existsSync, readdirSync } from "node:fs"
+import { join, relative } from "node:path"
+import { fileURLToPath } from "node:url"
+
+const root = fileURLToPath(new URL("..", import.meta.url))
+const TIME_ZONES = ["UTC", "Asia/Shanghai", "America/New_York"]
+const vitest = join(root, "node_modules", "vitest", "vitest.mjs")
+
+const findTzTests = () => {
+  const found = []
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(path)
+      } else if (entry.name.endsWith(".tz.test.ts")) found.push(relative(root, path))
+    }
+  }
+  const packages = join(root, "packages")
+  const dirs = readdirSync(packages).map((pkg) => join(packages, pkg, "test"))
+  for (const dir of [...dirs, join(root, "scripts", "test")]) if (existsSync(dir)) walk(dir)
+  return found.sort()
+}
+
+const results = []
+const step = (label, command, args, env = {}) => {
+  console.log(`\n=== ${label}: ${[command, ...args].join(" ")}`)
+  const started = Date.now()
+  const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  const ok = r.status === 0
+  const detail = r.error ? ` (${r.error.message})` : r.signal ? ` (signal ${r.signal})` : ""
+  results.push({ label, ok, seconds })
+  console.log(`=== ${label}: ${ok ? "passed" : `FAILED with exit code ${r.status}${detail}`} in ${seconds}s`)
+}
+
+step("vitest (all projects)", process.execPath, [vitest, "run"])
+
+const tzTests = findTzTests()
+if (tzTests.length === 0) {
+  console.log("\n=== time-zone suite: no *.tz.test.ts files found; nothing to re-run")
+} else {
+  for (const tz of TIME_ZONES) {
+    step(`time-zone suite TZ=${tz}`, process.execPath, [vitest, "run", ...tzTests], { TZ: tz })
+  }
+}
+
+step("smoke (ESM, built packages)", process.execPath, ["scripts/smoke/smoke.mjs"])
+step("smoke (CJS, built packages)", process.execPath, ["scripts/smoke/smoke.cjs"])
+
+console.log("\n=== summary")
+for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.label} (${r.seconds}s)`)
+const failed = results.filter((r) => !r.ok)
+if (failed.length > 0) {
+  console.log(
+    `xueshi tests: FAILED (${failed.length} of ${results.length} steps failed: ${failed.map((r) => r.label).join("; ")})`
+  )
+  process.exit(1)
+}
+console.log(
+  `xueshi tests: PASSED (${results.length} steps${tzTests.length ? `, time-zone suite x${TIME_ZONES.length}` : ""})`
+)
