@@ -7,7 +7,7 @@
 // Environment: XUESHI_NUM_RUNS (fast-check cases per property, default 200),
 // XUESHI_PG_URL / XUESHI_REQUIRE_PG (PostgreSQL adapter tests).
 import { spawnSync } from "node:child_process"
-import { existsSync, readdirSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -43,20 +43,48 @@ const step = (label, command, args, env = {}) => {
   console.log(`=== ${label}: ${ok ? "passed" : `FAILED with exit code ${r.status}${detail}`} in ${seconds}s`)
 }
 
-step("vitest (all projects)", process.execPath, [vitest, "run"])
+// Each vitest run also writes a JSON report, so the summary can count tests across runs.
+const reportDir = join(root, "node_modules", ".xueshi-test-reports")
+rmSync(reportDir, { recursive: true, force: true })
+mkdirSync(reportDir, { recursive: true })
+let reportCount = 0
+const vitestArgs = (...args) => [
+  vitest,
+  "run",
+  ...args,
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${join(reportDir, `run-${++reportCount}.json`)}`
+]
+const counts = { passed: 0, failed: 0, skipped: 0 }
+const countReports = () => {
+  for (const file of readdirSync(reportDir)) {
+    try {
+      const r = JSON.parse(readFileSync(join(reportDir, file), "utf8"))
+      counts.passed += r.numPassedTests ?? 0
+      counts.failed += r.numFailedTests ?? 0
+      counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
+    } catch {
+      counts.failed += 1
+    }
+  }
+}
+
+step("vitest (all projects)", process.execPath, vitestArgs())
 
 const tzTests = findTzTests()
 if (tzTests.length === 0) {
   console.log("\n=== time-zone suite: no *.tz.test.ts files found; nothing to re-run")
 } else {
   for (const tz of TIME_ZONES) {
-    step(`time-zone suite TZ=${tz}`, process.execPath, [vitest, "run", ...tzTests], { TZ: tz })
+    step(`time-zone suite TZ=${tz}`, process.execPath, vitestArgs(...tzTests), { TZ: tz })
   }
 }
 
 step("smoke (ESM, built packages)", process.execPath, ["scripts/smoke/smoke.mjs"])
 step("smoke (CJS, built packages)", process.execPath, ["scripts/smoke/smoke.cjs"])
 
+countReports()
 console.log("\n=== summary")
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.label} (${r.seconds}s)`)
 const failed = results.filter((r) => !r.ok)
@@ -64,8 +92,10 @@ if (failed.length > 0) {
   console.log(
     `xueshi tests: FAILED (${failed.length} of ${results.length} steps failed: ${failed.map((r) => r.label).join("; ")})`
   )
+  console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
   process.exit(1)
 }
 console.log(
   `xueshi tests: PASSED (${results.length} steps${tzTests.length ? `, time-zone suite x${TIME_ZONES.length}` : ""})`
 )
+console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`)
