@@ -83,6 +83,11 @@ if (tzTests.length === 0) {
 
 step("smoke (ESM, built packages)", process.execPath, ["scripts/smoke/smoke.mjs"])
 step("smoke (CJS, built packages)", process.execPath, ["scripts/smoke/smoke.cjs"])
+step("smoke (types of built packages, ESM and CJS consumers)", process.execPath, [
+  join(root, "node_modules", "typescript", "bin", "tsc"),
+  "-p",
+  "scripts/smoke/types/tsconfig.json"
+])
 
 countReports()
 console.log("\n=== summary")

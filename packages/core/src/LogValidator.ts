@@ -222,9 +222,14 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
     const record = decoded.success
     const stream = record.stream
 
-    if (record.id !== undefined) {
-      const fp = fingerprint(`${stream}\n${record.type}\n${JSON.stringify(codec.encodeData(record.type, record.data))}`)
-      const seen = eventIds.get(record.id)
+    // UUIDs compare case-insensitively; the fingerprint tells a repeated event from a reused id
+    const idKey = record.id?.toLowerCase()
+    const fp =
+      idKey === undefined
+        ? 0
+        : fingerprint(`${stream}\n${record.type}\n${JSON.stringify(codec.encodeData(record.type, record.data))}`)
+    if (idKey !== undefined) {
+      const seen = eventIds.get(idKey)
       if (seen !== undefined) {
         if (seen === fp) return { _tag: "Skip" }
         return fail(violation("event.idReused", "$id", `event id ${record.id} was used by a different event`), stream)
@@ -268,12 +273,7 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
     slot.state = kind.evolve(state, record)
     slot.version = expected
     if (record.position !== undefined) lastPosition = record.position
-    if (record.id !== undefined) {
-      eventIds.set(
-        record.id,
-        fingerprint(`${stream}\n${record.type}\n${JSON.stringify(codec.encodeData(record.type, record.data))}`)
-      )
-    }
+    if (idKey !== undefined) eventIds.set(idKey, fp)
     accepted++
     const out = record.version === undefined ? ({ ...record, version: expected } as LogRecord) : record
     return { _tag: "Record", record: out }

@@ -16,7 +16,6 @@
 import type { EventCodec, Events } from "@xueshi/core"
 
 type EventType = Events.EventType
-type PayloadOf<T extends EventType> = Events.PayloadOf<T>
 type LogRecord = EventCodec.LogRecord
 
 /**
@@ -65,7 +64,8 @@ const dateOf = (ms: number): string => at(ms).slice(0, 10)
 type Rec = LogRecord
 type Cat = Events.StreamCategory
 
-const rec = <T extends EventType>(category: Cat, id: string, type: T, data: PayloadOf<T>): Rec =>
+/** A record from a wire-shaped payload (branded ids are plain strings here; the validator checks them). */
+const rec = (category: Cat, id: string, type: EventType, data: object): Rec =>
   ({ stream: `${category}-${id}`, type, data, schemaVersion: 1 }) as unknown as Rec
 
 interface Member {
@@ -186,7 +186,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
     schoolId: district,
     name: "区委党校",
     tier: "district"
-  } as PayloadOf<"SchoolRegistered">)
+  })
   const subdistricts: Array<string> = []
   const communitiesOf = new Map<string, Array<string>>()
   for (let s = 1; s <= subCount; s++) {
@@ -198,7 +198,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
       name: `${s % 3 === 0 ? "镇" : "街道"}党校 ${s}`,
       tier: s % 3 === 0 ? "township" : "subdistrict",
       parentId: district
-    } as PayloadOf<"SchoolRegistered">)
+    })
   }
   const communities: Array<string> = []
   for (let c = 0; c < communityCount; c++) {
@@ -212,7 +212,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
       name: `${village ? "村" : "社区"}党校 ${id}`,
       tier: village ? "village" : "community",
       parentId: sub
-    } as PayloadOf<"SchoolRegistered">)
+    })
   }
   for (const sub of subdistricts) {
     for (let t = 1; t <= 2; t++) {
@@ -221,7 +221,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
         name: `教学点 ${sub}-${t}`,
         tier: "teachingPoint",
         parentId: sub
-      } as PayloadOf<"SchoolRegistered">)
+      })
     }
   }
   for (const sub of subdistricts) {
@@ -231,7 +231,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
       year,
       traineeTimes: Math.round((memberCount / subCount) * 1.6),
       classes: comms + 16
-    } as PayloadOf<"QuotaClaimed">)
+    })
   }
 
   // -- members ----------------------------------------------------------------
@@ -292,13 +292,13 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
       schoolId: school,
       categories,
       ...(joinsInYear ? { joinedOn: dateOf(local(year, between(2, 11), between(1, 28))) } : {})
-    } as PayloadOf<"MemberRegistered">)
+    })
     if (categories.includes("elderlyOrInfirm") && chance(0.85)) {
       yield rec("member", id, "ExemptionGranted", {
         memberId: id,
         year,
         reason: "elderlyOrInfirm"
-      } as PayloadOf<"ExemptionGranted">)
+      })
     }
   }
   // life events later in the year: transfers, category changes, deregistrations
@@ -313,7 +313,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
           memberId: m.id,
           schoolId: to,
           effectiveOn: dateOf(t)
-        } as PayloadOf<"MemberTransferred">)
+        })
       ])
     } else if (r < 0.02 && m.categories.includes("probationaryMember")) {
       const t = local(year, between(6, 10), between(1, 28), 10)
@@ -322,7 +322,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
           memberId: m.id,
           categories: ["ordinaryMember", "newMember"],
           effectiveOn: dateOf(t)
-        } as PayloadOf<"MemberCategoriesChanged">)
+        })
       ])
     } else if (r < 0.023) {
       const t = local(year, 12, between(22, 30), 10)
@@ -332,7 +332,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
           memberId: m.id,
           effectiveOn: dateOf(t),
           reason: pick(["去世", "出党", "组织关系转出区外"])
-        } as PayloadOf<"MemberDeregistered">)
+        })
       ])
     }
   }
@@ -517,7 +517,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
         ...(c.module === undefined ? {} : { module: c.module }),
         ...(c.audience === undefined ? {} : { audience: c.audience }),
         ...(c.capacity === undefined ? {} : { capacity: c.capacity })
-      } as PayloadOf<"ClassPlanned">)
+      })
       for (const s of c.sessions) {
         yield rec("class", c.id, "SessionScheduled", {
           classId: c.id,
@@ -528,14 +528,14 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
           minutes: s.minutes,
           mode: s.mode,
           ...(s.tags === undefined ? {} : { tags: s.tags })
-        } as PayloadOf<"SessionScheduled">)
+        })
       }
       for (const m of c.members) {
         yield rec("class", c.id, "MemberEnrolled", {
           classId: c.id,
           memberId: m.id,
           at: at(planned + HOUR)
-        } as PayloadOf<"MemberEnrolled">)
+        })
       }
     })
     const withdrawn = new Set<string>()
@@ -546,7 +546,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
             classId: c.id,
             sessionId: s.id,
             reason: pick(["天气原因", "讲师临时有事", "场地冲突"])
-          } as PayloadOf<"SessionCancelled">)
+          })
           return
         }
         for (const m of c.members) {
@@ -559,7 +559,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
               ...base,
               minutes: s.minutes,
               at: at(s.startsAt)
-            } as PayloadOf<"AttendanceRecorded">)
+            })
             if (chance(0.002)) {
               const minutes = chance(0.3) ? 0 : Math.max(1, Math.floor(s.minutes * 0.5))
               later.push(s.startsAt + 3 * DAY, () => [
@@ -567,7 +567,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
                   ...base,
                   minutes,
                   reason: "考勤核对更正"
-                } as PayloadOf<"AttendanceCorrected">)
+                })
               ])
             }
           } else if (r < 0.87) {
@@ -576,12 +576,12 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
               ...base,
               minutes,
               at: at(s.startsAt)
-            } as PayloadOf<"AttendanceRecorded">)
+            })
           } else if (r < 0.93) {
             yield rec("class", c.id, "LeaveGranted", {
               ...base,
               reason: pick(["病假", "事假", "公务"])
-            } as PayloadOf<"LeaveGranted">)
+            })
             if (chance(0.4)) {
               const t = s.startsAt + between(2, 9) * DAY
               if (t < (c.sessions[c.sessions.length - 1]?.startsAt ?? 0) + DAY / 2) {
@@ -594,7 +594,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
                           minutes: s.minutes,
                           at: at(t),
                           mode: "online"
-                        } as PayloadOf<"MakeUpCompleted">)
+                        })
                       ]
                 )
               }
@@ -606,7 +606,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
               memberId: m.id,
               at: at(s.startsAt),
               reason: "工作调动"
-            } as PayloadOf<"EnrollmentWithdrawn">)
+            })
           }
           // else: absent without leave (旷课)
         }
@@ -616,9 +616,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
     // completion: a day after the last lesson (make-ups are recorded before it), but within the year
     const done = Math.min(last + DAY, local(year, 12, 31, 23, 59))
     if (done > last) {
-      later.push(done, () => [
-        rec("class", c.id, "ClassCompleted", { classId: c.id, at: at(done) } as PayloadOf<"ClassCompleted">)
-      ])
+      later.push(done, () => [rec("class", c.id, "ClassCompleted", { classId: c.id, at: at(done) })])
     }
   }
   // external credit from an online platform
@@ -638,7 +636,7 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
           source: { kind: "external", system: "xuexi-online", reference: ref },
           policyId: "external",
           at: at(t)
-        } as unknown as PayloadOf<"CreditGranted">)
+        })
       ])
     }
   }
