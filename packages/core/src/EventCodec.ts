@@ -111,7 +111,12 @@ const canonical = (u: unknown): unknown => {
   if (Array.isArray(u)) return u.map(canonical)
   if (isPlainObject(u)) {
     const out: Record<string, unknown> = {}
-    for (const k of Object.keys(u).sort()) out[k] = canonical(u[k])
+    for (const k of Object.keys(u).sort()) {
+      // an own "__proto__" key (JSON.parse makes one) must stay a key, not set the prototype
+      if (k === "__proto__")
+        Object.defineProperty(out, k, { value: canonical(u[k]), enumerable: true, writable: true, configurable: true })
+      else out[k] = canonical(u[k])
+    }
     return out
   }
   return u

@@ -72,10 +72,8 @@ export const renderLine = (line: HistoryLine, codec: EventCodec.EventCodec = Eve
  *
  * @since 0.1.0
  */
-export const renderLines = (
-  history: History,
-  codec: EventCodec.EventCodec = EventCodec.EventLogCodec
-): Array<string> => history.map((l) => renderLine(l, codec))
+export const renderLines = (history: History, codec: EventCodec.EventCodec = EventCodec.EventLogCodec): Array<string> =>
+  history.map((l) => renderLine(l, codec))
 
 /**
  * Renders a history to the text of a log file: one line each, every line ending with `\n`.
@@ -90,8 +88,10 @@ export const renderText = (history: History, codec: EventCodec.EventCodec = Even
  *
  * @since 0.1.0
  */
-export const lineOf = (event: Events.DomainEvent, envelope: Omit<Partial<HistoryLine>, "type" | "data"> = {}): HistoryLine =>
-  ({ ...event, stream: Events.streamOf(event), ...envelope }) as HistoryLine
+export const lineOf = (
+  event: Events.DomainEvent,
+  envelope: Omit<Partial<HistoryLine>, "type" | "data"> = {}
+): HistoryLine => ({ ...event, stream: Events.streamOf(event), ...envelope }) as HistoryLine
 
 // ---------------------------------------------------------------------------
 // a deterministic random source
@@ -291,8 +291,22 @@ const COMMON_CATEGORIES: ReadonlyArray<Vocabulary.TraineeCategory> = [
   "applicant"
 ]
 
-const CLASS_TITLES = ["湖畔讲堂夜校", "党支部书记轮训班", "发展对象培训班", "乡村振兴专题班", "微党课", "送学上门"] as const
-const SESSION_TITLES = ["党的二十大精神", "党章学习", "基层治理实务", "先进模范事迹报告", "党务工作实务", "党史学习"] as const
+const CLASS_TITLES = [
+  "湖畔讲堂夜校",
+  "党支部书记轮训班",
+  "发展对象培训班",
+  "乡村振兴专题班",
+  "微党课",
+  "送学上门"
+] as const
+const SESSION_TITLES = [
+  "党的二十大精神",
+  "党章学习",
+  "基层治理实务",
+  "先进模范事迹报告",
+  "党务工作实务",
+  "党史学习"
+] as const
 const LESSON_MINUTES = [15, 45, 60, 90, 90, 120, 120, 180, 240] as const
 const CATEGORY_WEIGHTS: ReadonlyArray<Vocabulary.CourseCategory> = [
   "theory",
@@ -302,7 +316,14 @@ const CATEGORY_WEIGHTS: ReadonlyArray<Vocabulary.CourseCategory> = [
   "exemplar",
   "other"
 ]
-const MODES: ReadonlyArray<Vocabulary.SessionMode> = ["inPerson", "inPerson", "inPerson", "online", "liveStream", "onSite"]
+const MODES: ReadonlyArray<Vocabulary.SessionMode> = [
+  "inPerson",
+  "inPerson",
+  "inPerson",
+  "online",
+  "liveStream",
+  "onSite"
+]
 const FORMATS: ReadonlyArray<Vocabulary.ClassFormat> = [
   "concentrated",
   "concentrated",
@@ -314,8 +335,6 @@ const FORMATS: ReadonlyArray<Vocabulary.ClassFormat> = [
   "onSite",
   "branchStudy"
 ]
-
-const pad2 = (n: number) => String(n).padStart(2, "0")
 
 /** `YYYY-MM-DDTHH:MM:SS+08:00` of epoch milliseconds (China Standard Time). */
 const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`
@@ -348,7 +367,8 @@ export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine
     if (env.ids > 0 && r.chance(env.ids)) line.id = r.uuid()
     if (env.recordedAt > 0 && r.chance(env.recordedAt)) line.recordedAt = cst(now)
     if (env.positions > 0 && r.chance(env.positions)) line.position = position
-    if (env.meta > 0 && r.chance(env.meta)) line.meta = { source: "simulation", actor: r.pick(["admin", "李老师", "importer"]) }
+    if (env.meta > 0 && r.chance(env.meta))
+      line.meta = { source: "simulation", actor: r.pick(["admin", "李老师", "importer"]) }
     out.push(line as unknown as HistoryLine)
     now = Math.min(yearEnd, now + r.int(0, 240) * 60_000)
   }
@@ -647,7 +667,11 @@ export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine
 
   const cancel = (c: ClassSim, s: SessionSim) => () => {
     if (!live(s) || c.completed) return
-    emit("SessionCancelled", { classId: c.id, sessionId: s.id, reason: r.pick(["天气原因", "讲师临时有事", "场地冲突"]) })
+    emit("SessionCancelled", {
+      classId: c.id,
+      sessionId: s.id,
+      reason: r.pick(["天气原因", "讲师临时有事", "场地冲突"])
+    })
     s.cancelled = true
   }
 
@@ -706,7 +730,12 @@ export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine
       if (r.chance(0.6)) spawn(sessionCredit(m, c, s, minutes, ""))
       if (r.chance(0.08)) spawn(correct(c, s, m), c)
     } else if (roll < 0.9) {
-      emit("LeaveGranted", { classId: c.id, sessionId: s.id, memberId: m.id, reason: r.pick(["因公请假", "病假", "事假"]) })
+      emit("LeaveGranted", {
+        classId: c.id,
+        sessionId: s.id,
+        memberId: m.id,
+        reason: r.pick(["因公请假", "病假", "事假"])
+      })
       s.leave.add(m.id)
       if (r.chance(0.4)) spawn(makeUp(c, s, m), c)
     } else if (r.chance(0.5)) {
