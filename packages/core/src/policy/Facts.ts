@@ -1,0 +1,630 @@
+/**
+ * The dated facts that the projections fold a log into, and the business date
+ * of every event (what "as of a date" means).
+ *
+ * **Business time.** Each event has a business date in the policy's time zone,
+ * or none:
+ *
+ * - plan facts are undated and always known: `SchoolRegistered`, `QuotaClaimed`,
+ *   `ClassPlanned`, `SessionScheduled`, `SessionRescheduled`, `SessionCancelled`,
+ *   `ExemptionGranted`, `ExemptionRevoked` (a year's exemption), and
+ *   `MemberRegistered` without `joinedOn`;
+ * - `MemberRegistered` is dated by `joinedOn`; `MemberCategoriesChanged`,
+ *   `MemberTransferred`, `MemberDeregistered` by `effectiveOn`;
+ * - `MemberEnrolled`, `EnrollmentWithdrawn`, `MakeUpCompleted`, `ClassCompleted`,
+ *   `CreditGranted` by the date of their `at`;
+ * - `AttendanceRecorded` by its `at`, else the date of its session;
+ *   `LeaveGranted` by its session's date;
+ * - corrections correct the past: `AttendanceCorrected` takes the date of the
+ *   attendance it corrects (else its session's date), `CreditRevoked` the date of
+ *   the grant it revokes.
+ *
+ * A query "as of D" sees the undated facts and the dated facts up to D, with the
+ * latest knowledge of the log (a later correction applies to the date it
+ * corrects). So folding a whole log and asking as of D answers like folding only
+ * the events dated up to D ({@link makeDater} gives those dates).
+ *
+ * The state is made of mutable `Map`s updated in place (see `Projection`).
+ *
+ * @since 0.1.0
+ */
+import type { Instant, LocalDate } from "../Calendar.js"
+import * as Calendar from "../Calendar.js"
+import type { CreditSource, DomainEvent } from "../Events.js"
+import type { Hours } from "../Hours.js"
+import type {
+  ClassFormat,
+  CourseCategory,
+  ExemptionReason,
+  SchoolTier,
+  SessionMode,
+  TraineeCategory
+} from "../Vocabulary.js"
+
+/**
+ * A school and its quota claims by year.
+ *
+ * @since 0.1.0
+ */
+export interface SchoolFact {
+  readonly schoolId: string
+  readonly name: string
+  readonly tier: SchoolTier
+  readonly parentId?: string
+  readonly quotas: Map<number, { readonly traineeTimes: number; readonly classes?: number }>
+}
+
+/**
+ * A value that holds from a date on (`null`: from the start).
+ *
+ * @since 0.1.0
+ */
+export interface Dated<T> {
+  readonly from: LocalDate | null
+  readonly value: T
+}
+
+/**
+ * A member: registration date, schools and categories over time, exemptions.
+ *
+ * @since 0.1.0
+ */
+export interface MemberFact {
+  readonly memberId: string
+  /** `joinedOn`, or `null` when registered without one (always registered). */
+  readonly registeredOn: LocalDate | null
+  readonly schools: Array<Dated<string>>
+  readonly categories: Array<Dated<ReadonlyArray<TraineeCategory>>>
+  readonly exemptions: Map<number, ExemptionReason>
+  deregisteredOn?: LocalDate
+}
+
+/**
+ * A session of a class (its current schedule).
+ *
+ * @since 0.1.0
+ */
+export interface SessionFact {
+  readonly sessionId: string
+  startsAt: Instant
+  date: LocalDate
+  minutes: number
+  readonly category: CourseCategory
+  readonly mode: SessionMode
+  readonly tags: ReadonlyArray<string>
+  cancelled: boolean
+}
+
+/**
+ * What a member did about one session: attended (minutes, date), leave, make-up.
+ *
+ * @since 0.1.0
+ */
+export interface MemberSessionFact {
+  attended?: { readonly minutes: number; readonly date: LocalDate }
+  leave?: LocalDate
+  makeUp?: { readonly minutes: number; readonly at: Instant; readonly date: LocalDate; readonly mode: SessionMode }
+}
+
+/**
+ * An enrolment span (`to`: the withdrawal date).
+ *
+ * @since 0.1.0
+ */
+export interface EnrolmentSpan {
+  readonly from: LocalDate
+  to?: LocalDate
+}
+
+/**
+ * A class: its plan, sessions, enrolments and per-member records.
+ *
+ * @since 0.1.0
+ */
+export interface ClassFact {
+  readonly classId: string
+  readonly schoolId: string
+  readonly title: string
+  readonly format: ClassFormat
+  readonly module?: string
+  completedOn?: LocalDate
+  completedAt?: Instant
+  readonly sessions: Map<string, SessionFact>
+  readonly enrolments: Map<string, Array<EnrolmentSpan>>
+  /** memberId → sessionId → facts. */
+  readonly records: Map<string, Map<string, MemberSessionFact>>
+}
+
+/**
+ * A credit grant as recorded, with its business date and whether it was revoked.
+ *
+ * @since 0.1.0
+ */
+export interface GrantFact {
+  readonly grantId: string
+  readonly memberId: string
+  readonly year: number
+  readonly hours: Hours
+  readonly at: Instant
+  /** `at` in milliseconds since the epoch (grants are counted in time order). */
+  readonly t: number
+  readonly date: LocalDate
+  readonly category?: CourseCategory
+  readonly mode?: SessionMode
+  readonly source: CreditSource
+  readonly policyId: string
+  revoked: boolean
+  revokedReason?: string
+}
+
+/**
+ * Which parts of the log a fact store keeps: each projection keeps what it needs.
+ * `classes: "plan"` keeps classes without sessions and records.
+ *
+ * @since 0.1.0
+ */
+export interface Slices {
+  readonly schools: boolean
+  readonly members: boolean
+  readonly classes: "none" | "plan" | "full"
+  readonly credit: boolean
+}
+
+/**
+ * Every slice.
+ *
+ * @since 0.1.0
+ */
+export const allSlices: Slices = { schools: true, members: true, classes: "full", credit: true }
+
+/**
+ * The fact store.
+ *
+ * @since 0.1.0
+ */
+export interface FactsState {
+  readonly schools: Map<string, SchoolFact>
+  readonly members: Map<string, MemberFact>
+  readonly classes: Map<string, ClassFact>
+  /** memberId → grantId → grant. */
+  readonly credit: Map<string, Map<string, GrantFact>>
+}
+
+/**
+ * A fresh, empty fact store.
+ *
+ * @since 0.1.0
+ */
+export const emptyFacts = (): FactsState => ({
+  schools: new Map(),
+  members: new Map(),
+  classes: new Map(),
+  credit: new Map()
+})
+
+// ---------------------------------------------------------------------------
+// dates
+// ---------------------------------------------------------------------------
+
+const dateCaches = new Map<string, Map<string, LocalDate>>()
+
+/**
+ * The business date of an instant in a time zone ({@link Calendar.localDateIn}),
+ * memoised per zone (sessions and their grants share instants).
+ *
+ * @since 0.1.0
+ */
+export const dateIn = (instant: Instant, timeZone: string): LocalDate => {
+  let cache = dateCaches.get(timeZone)
+  if (cache === undefined) {
+    cache = new Map()
+    dateCaches.set(timeZone, cache)
+  }
+  let d = cache.get(instant)
+  if (d === undefined) {
+    d = Calendar.localDateIn(instant, timeZone)
+    if (cache.size >= 200_000) cache.clear()
+    cache.set(instant, d)
+  }
+  return d
+}
+
+/**
+ * The value of a dated history on a date (the last entry whose `from` is on or
+ * before it), or `undefined` when none holds yet.
+ *
+ * @since 0.1.0
+ */
+export const valueOn = <T>(history: ReadonlyArray<Dated<T>>, date: LocalDate): T | undefined => {
+  let v: T | undefined
+  for (const h of history) if (h.from === null || h.from <= date) v = h.value
+  return v
+}
+
+const insertDated = <T>(history: Array<Dated<T>>, entry: Dated<T>): void => {
+  let i = history.length
+  while (i > 0) {
+    const prev = history[i - 1] as Dated<T>
+    if (prev.from === null || entry.from === null || prev.from <= entry.from) break
+    i--
+  }
+  history.splice(i, 0, entry)
+}
+
+const sessionOf = (state: FactsState, classId: string, sessionId: string): SessionFact | undefined =>
+  state.classes.get(classId)?.sessions.get(sessionId)
+
+/**
+ * The business date of an event given the facts before it (see the module
+ * doc), or `undefined` for an undated (plan) fact. Needs the sessions of classes
+ * (`classes: "full"`) for attendance, leave and corrections, and the credit
+ * slice for revocations.
+ *
+ * @since 0.1.0
+ */
+export const dateOf = (state: FactsState, event: DomainEvent, timeZone: string): LocalDate | undefined => {
+  switch (event.type) {
+    case "MemberRegistered":
+      return event.data.joinedOn
+    case "MemberCategoriesChanged":
+    case "MemberTransferred":
+    case "MemberDeregistered":
+      return event.data.effectiveOn
+    case "MemberEnrolled":
+    case "EnrollmentWithdrawn":
+    case "MakeUpCompleted":
+    case "ClassCompleted":
+    case "CreditGranted":
+      return dateIn(event.data.at, timeZone)
+    case "AttendanceRecorded":
+      return event.data.at !== undefined
+        ? dateIn(event.data.at, timeZone)
+        : sessionOf(state, event.data.classId, event.data.sessionId)?.date
+    case "LeaveGranted":
+      return sessionOf(state, event.data.classId, event.data.sessionId)?.date
+    case "AttendanceCorrected": {
+      const d = event.data
+      const existing = state.classes.get(d.classId)?.records.get(d.memberId)?.get(d.sessionId)?.attended
+      return existing?.date ?? sessionOf(state, d.classId, d.sessionId)?.date
+    }
+    case "CreditRevoked":
+      return state.credit.get(event.data.memberId)?.get(event.data.grantId)?.date
+    default:
+      return undefined
+  }
+}
+
+// ---------------------------------------------------------------------------
+// folding
+// ---------------------------------------------------------------------------
+
+const recordOf = (c: ClassFact, memberId: string, sessionId: string): MemberSessionFact => {
+  let m = c.records.get(memberId)
+  if (m === undefined) {
+    m = new Map()
+    c.records.set(memberId, m)
+  }
+  let r = m.get(sessionId)
+  if (r === undefined) {
+    r = {}
+    m.set(sessionId, r)
+  }
+  return r
+}
+
+/**
+ * Folds one event into a fact store, in place, keeping the given slices. Events
+ * about unknown schools, members, classes or sessions are ignored (a partial log
+ * folds without error).
+ *
+ * @since 0.1.0
+ */
+export const applyFact = (
+  state: FactsState,
+  event: DomainEvent,
+  timeZone: string,
+  slices: Slices = allSlices
+): FactsState => {
+  switch (event.type) {
+    case "SchoolRegistered": {
+      if (!slices.schools) return state
+      const d = event.data
+      state.schools.set(d.schoolId, {
+        schoolId: d.schoolId,
+        name: d.name,
+        tier: d.tier,
+        ...(d.parentId === undefined ? {} : { parentId: d.parentId }),
+        quotas: new Map()
+      })
+      return state
+    }
+    case "QuotaClaimed": {
+      const d = event.data
+      state.schools
+        .get(d.schoolId)
+        ?.quotas.set(
+          d.year,
+          d.classes === undefined
+            ? { traineeTimes: d.traineeTimes }
+            : { traineeTimes: d.traineeTimes, classes: d.classes }
+        )
+      return state
+    }
+    case "MemberRegistered": {
+      if (!slices.members) return state
+      const d = event.data
+      const from = d.joinedOn ?? null
+      state.members.set(d.memberId, {
+        memberId: d.memberId,
+        registeredOn: from,
+        schools: [{ from, value: d.schoolId }],
+        categories: [{ from, value: d.categories }],
+        exemptions: new Map()
+      })
+      return state
+    }
+    case "MemberCategoriesChanged": {
+      const m = state.members.get(event.data.memberId)
+      if (m !== undefined) insertDated(m.categories, { from: event.data.effectiveOn, value: event.data.categories })
+      return state
+    }
+    case "MemberTransferred": {
+      const m = state.members.get(event.data.memberId)
+      if (m !== undefined) insertDated(m.schools, { from: event.data.effectiveOn, value: event.data.schoolId })
+      return state
+    }
+    case "ExemptionGranted":
+      state.members.get(event.data.memberId)?.exemptions.set(event.data.year, event.data.reason)
+      return state
+    case "ExemptionRevoked":
+      state.members.get(event.data.memberId)?.exemptions.delete(event.data.year)
+      return state
+    case "MemberDeregistered": {
+      const m = state.members.get(event.data.memberId)
+      if (m !== undefined) m.deregisteredOn = event.data.effectiveOn
+      return state
+    }
+    case "ClassPlanned": {
+      if (slices.classes === "none") return state
+      const d = event.data
+      state.classes.set(d.classId, {
+        classId: d.classId,
+        schoolId: d.schoolId,
+        title: d.title,
+        format: d.format,
+        ...(d.module === undefined ? {} : { module: d.module }),
+        sessions: new Map(),
+        enrolments: new Map(),
+        records: new Map()
+      })
+      return state
+    }
+    case "ClassCompleted": {
+      const c = state.classes.get(event.data.classId)
+      if (c !== undefined) {
+        c.completedOn = dateIn(event.data.at, timeZone)
+        c.completedAt = event.data.at
+      }
+      return state
+    }
+    case "CreditGranted": {
+      if (!slices.credit) return state
+      const d = event.data
+      let grants = state.credit.get(d.memberId)
+      if (grants === undefined) {
+        grants = new Map()
+        state.credit.set(d.memberId, grants)
+      }
+      grants.set(d.grantId, {
+        grantId: d.grantId,
+        memberId: d.memberId,
+        year: d.year,
+        hours: d.hours,
+        at: d.at,
+        t: Calendar.epochMillis(d.at),
+        date: dateIn(d.at, timeZone),
+        ...(d.category === undefined ? {} : { category: d.category }),
+        ...(d.mode === undefined ? {} : { mode: d.mode }),
+        source: d.source,
+        policyId: d.policyId,
+        revoked: false
+      })
+      return state
+    }
+    case "CreditRevoked": {
+      const g = state.credit.get(event.data.memberId)?.get(event.data.grantId)
+      if (g !== undefined) {
+        g.revoked = true
+        g.revokedReason = event.data.reason
+      }
+      return state
+    }
+    default:
+      break
+  }
+  if (slices.classes !== "full") return state
+  const c = state.classes.get(event.data.classId)
+  if (c === undefined) return state
+  switch (event.type) {
+    case "SessionScheduled": {
+      const d = event.data
+      c.sessions.set(d.sessionId, {
+        sessionId: d.sessionId,
+        startsAt: d.startsAt,
+        date: dateIn(d.startsAt, timeZone),
+        minutes: d.minutes,
+        category: d.category,
+        mode: d.mode,
+        tags: d.tags ?? [],
+        cancelled: false
+      })
+      return state
+    }
+    case "SessionRescheduled": {
+      const s = c.sessions.get(event.data.sessionId)
+      if (s !== undefined) {
+        s.startsAt = event.data.startsAt
+        s.date = dateIn(event.data.startsAt, timeZone)
+        s.minutes = event.data.minutes
+      }
+      return state
+    }
+    case "SessionCancelled": {
+      const s = c.sessions.get(event.data.sessionId)
+      if (s !== undefined) s.cancelled = true
+      return state
+    }
+    case "MemberEnrolled": {
+      const spans = c.enrolments.get(event.data.memberId)
+      const span = { from: dateIn(event.data.at, timeZone) }
+      if (spans === undefined) c.enrolments.set(event.data.memberId, [span])
+      else spans.push(span)
+      return state
+    }
+    case "EnrollmentWithdrawn": {
+      const spans = c.enrolments.get(event.data.memberId)
+      const last = spans?.[spans.length - 1]
+      if (last !== undefined && last.to === undefined) last.to = dateIn(event.data.at, timeZone)
+      return state
+    }
+    case "AttendanceRecorded": {
+      const d = event.data
+      const date = dateOf(state, event, timeZone)
+      if (date === undefined) return state
+      recordOf(c, d.memberId, d.sessionId).attended = { minutes: d.minutes, date }
+      return state
+    }
+    case "LeaveGranted": {
+      const date = dateOf(state, event, timeZone)
+      if (date === undefined) return state
+      recordOf(c, event.data.memberId, event.data.sessionId).leave = date
+      return state
+    }
+    case "MakeUpCompleted": {
+      const d = event.data
+      recordOf(c, d.memberId, d.sessionId).makeUp = {
+        minutes: d.minutes,
+        at: d.at,
+        date: dateIn(d.at, timeZone),
+        mode: d.mode
+      }
+      return state
+    }
+    case "AttendanceCorrected": {
+      const d = event.data
+      const date = dateOf(state, event, timeZone)
+      if (date === undefined) return state
+      const r = recordOf(c, d.memberId, d.sessionId)
+      if (d.minutes === 0) delete r.attended
+      else r.attended = { minutes: d.minutes, date }
+      return state
+    }
+    default:
+      return state
+  }
+}
+
+/**
+ * A dater: folds a log and tells the business date of each event as it comes
+ * (`undefined` for undated plan facts). Feed it every event in log order.
+ *
+ * @since 0.1.0
+ */
+export const makeDater = (
+  timeZone: string = Calendar.DEFAULT_TIME_ZONE
+): ((event: DomainEvent) => LocalDate | undefined) => {
+  const state = emptyFacts()
+  return (event) => {
+    const d = dateOf(state, event, timeZone)
+    applyFact(state, event, timeZone)
+    return d
+  }
+}
+
+/**
+ * The events of a log dated on or before `asOf` (undated plan facts included),
+ * in log order: replaying them and asking as of `asOf` answers like the whole log.
+ *
+ * @since 0.1.0
+ */
+export const eventsUpTo = <E extends DomainEvent>(
+  events: Iterable<E>,
+  asOf: LocalDate,
+  timeZone: string = Calendar.DEFAULT_TIME_ZONE
+): Array<E> => {
+  const dater = makeDater(timeZone)
+  const out: Array<E> = []
+  for (const e of events) {
+    const d = dater(e)
+    if (d === undefined || d <= asOf) out.push(e)
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------
+// questions about members and classes as of a date
+// ---------------------------------------------------------------------------
+
+/**
+ * Whether a member is on the register on a date (registered on or before it, not
+ * deregistered on or before it).
+ *
+ * @since 0.1.0
+ */
+export const isRegisteredOn = (m: MemberFact, date: LocalDate): boolean =>
+  (m.registeredOn === null || m.registeredOn <= date) && (m.deregisteredOn === undefined || m.deregisteredOn > date)
+
+/**
+ * The school responsible for a member on a date.
+ *
+ * @since 0.1.0
+ */
+export const schoolOn = (m: MemberFact, date: LocalDate): string | undefined => valueOn(m.schools, date)
+
+/**
+ * A member's trainee categories on a date.
+ *
+ * @since 0.1.0
+ */
+export const categoriesOn = (m: MemberFact, date: LocalDate): ReadonlyArray<TraineeCategory> =>
+  valueOn(m.categories, date) ?? []
+
+/**
+ * A member's attended minutes of a session as of a date (0 when none).
+ *
+ * @since 0.1.0
+ */
+export const attendedAsOf = (r: MemberSessionFact | undefined, asOf: LocalDate): number =>
+  r?.attended !== undefined && r.attended.date <= asOf ? r.attended.minutes : 0
+
+/**
+ * Whether a session was held by a date: not cancelled, and someone's attendance
+ * dated on or before it.
+ *
+ * @since 0.1.0
+ */
+export const isDelivered = (c: ClassFact, sessionId: string, asOf: LocalDate): boolean => {
+  const s = c.sessions.get(sessionId)
+  if (s === undefined || s.cancelled) return false
+  for (const sessions of c.records.values()) {
+    const r = sessions.get(sessionId)
+    if (r?.attended !== undefined && r.attended.date <= asOf) return true
+  }
+  return false
+}
+
+/**
+ * The sessions of a class held by a date (see {@link isDelivered}), computed in
+ * one pass over the records.
+ *
+ * @since 0.1.0
+ */
+export const deliveredSessions = (c: ClassFact, asOf: LocalDate): Set<string> => {
+  const out = new Set<string>()
+  for (const sessions of c.records.values()) {
+    for (const [sid, r] of sessions) {
+      if (r.attended !== undefined && r.attended.date <= asOf && c.sessions.get(sid)?.cancelled === false) out.add(sid)
+    }
+  }
+  return out
+}

@@ -1,0 +1,273 @@
+/**
+ * The school roll-up: per year, along the school tree (district →
+ * subdistrict/township → community/village → teaching point), each school's own
+ * figures and its subtree's totals: members, members applicable, met, exempt,
+ * compliance rate, hours granted, trainee-times (人次), classes and sessions held,
+ * and the quota claimed against delivered (the year-end reconciliation).
+ *
+ * Attribution:
+ *
+ * - a member counts in the school responsible for them on the reference date
+ *   (the as-of date, or December 31 if earlier): exactly one school per date, and
+ *   a transfer moves only what follows it;
+ * - hours granted count in the member's school on each grant's date (a mobile
+ *   member's credit counts once, in their own school, wherever it was earned);
+ * - trainee-times, classes and sessions count in the school that planned the
+ *   class: a trainee-time is a (member, class) pair, in the year of the member's
+ *   first attendance or make-up in the class; a class is held in the year of its
+ *   first delivered session; sessions by their own date.
+ *
+ * Totals are sums: `total = own + Σ children's totals`, for every figure.
+ *
+ * @since 0.1.0
+ */
+
+import type { LocalDate } from "../Calendar.js"
+import * as Calendar from "../Calendar.js"
+import * as Hours from "../Hours.js"
+import * as Rational from "../Rational.js"
+import type { SchoolTier } from "../Vocabulary.js"
+import * as Facts from "./Facts.js"
+import { evaluate } from "./MemberCompliance.js"
+import type { PolicySet } from "./PolicySet.js"
+import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
+
+/**
+ * The additive figures of a school (own) or a subtree (total).
+ *
+ * @since 0.1.0
+ */
+export interface RollupFigures {
+  readonly members: number
+  readonly applicable: number
+  readonly met: number
+  readonly exempt: number
+  readonly onTrack: number
+  readonly behind: number
+  readonly notMet: number
+  readonly hoursGranted: Hours.Hours
+  readonly traineeTimes: number
+  readonly classesHeld: number
+  readonly sessionsHeld: number
+  readonly claimedTraineeTimes: number
+  readonly claimedClasses: number
+}
+
+/**
+ * The rates derived from a subtree's totals: compliance is `met / (applicable −
+ * exempt)`, delivery `traineeTimes / claimedTraineeTimes` (absent when the base is 0).
+ *
+ * @since 0.1.0
+ */
+export interface RollupRates {
+  readonly complianceRate?: Rational.Rational
+  readonly complianceRateText?: string
+  readonly deliveryRate?: Rational.Rational
+  readonly deliveryRateText?: string
+  /** Delivered minus claimed trainee-times. */
+  readonly traineeTimesDifference: number
+}
+
+/**
+ * A school in the roll-up tree.
+ *
+ * @since 0.1.0
+ */
+export interface SchoolNode {
+  readonly schoolId: string
+  readonly name: string
+  readonly tier: SchoolTier
+  readonly own: RollupFigures
+  readonly total: RollupFigures
+  readonly rates: RollupRates
+  readonly children: ReadonlyArray<SchoolNode>
+}
+
+/**
+ * A roll-up report: the trees (one per root school, normally the district) and
+ * what belongs to no registered school.
+ *
+ * @since 0.1.0
+ */
+export interface RollupReport {
+  readonly year: number
+  readonly asOf: LocalDate
+  readonly requirementId?: string
+  readonly roots: ReadonlyArray<SchoolNode>
+  readonly unplaced: RollupFigures
+}
+
+/**
+ * A roll-up query: a year as of a date; compliance under one requirement of the
+ * policy set (default: its first).
+ *
+ * @since 0.1.0
+ */
+export interface RollupQuery {
+  readonly asOf: LocalDate
+  readonly year: number
+  readonly requirementId?: string
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+const zeroFigures = (): Mutable<RollupFigures> => ({
+  members: 0,
+  applicable: 0,
+  met: 0,
+  exempt: 0,
+  onTrack: 0,
+  behind: 0,
+  notMet: 0,
+  hoursGranted: Hours.zero,
+  traineeTimes: 0,
+  classesHeld: 0,
+  sessionsHeld: 0,
+  claimedTraineeTimes: 0,
+  claimedClasses: 0
+})
+
+const FIELDS = Object.keys(zeroFigures()) as Array<keyof RollupFigures>
+
+/**
+ * The sum of figures, field by field.
+ *
+ * @since 0.1.0
+ */
+export const addFigures = (a: RollupFigures, b: RollupFigures): RollupFigures => {
+  const out = zeroFigures() as Record<keyof RollupFigures, number>
+  for (const f of FIELDS) out[f] = a[f] + b[f]
+  return out as unknown as RollupFigures
+}
+
+const ratesOf = (t: RollupFigures): RollupRates => {
+  const cr = Rational.share(t.met, t.applicable - t.exempt)
+  const dr = Rational.share(t.traineeTimes, t.claimedTraineeTimes)
+  return {
+    ...(cr === undefined ? {} : { complianceRate: cr, complianceRateText: Rational.toPercentString(cr) }),
+    ...(dr === undefined ? {} : { deliveryRate: dr, deliveryRateText: Rational.toPercentString(dr) }),
+    traineeTimesDifference: t.traineeTimes - t.claimedTraineeTimes
+  }
+}
+
+/**
+ * Computes the roll-up of a year as of a date.
+ *
+ * @since 0.1.0
+ */
+export const evaluateRollup = (facts: Facts.FactsState, policy: PolicySet, q: RollupQuery): RollupReport => {
+  const { asOf, year } = q
+  const requirement =
+    q.requirementId === undefined ? policy.requirements[0] : policy.requirements.find((r) => r.id === q.requirementId)
+  const end = Calendar.endOfYear(year)
+  const ref = Calendar.compareDates(asOf, end) < 0 ? asOf : end
+  const own = new Map<string, Mutable<RollupFigures>>()
+  const unplaced = zeroFigures()
+  const at = (schoolId: string | undefined): Mutable<RollupFigures> => {
+    if (schoolId === undefined || !facts.schools.has(schoolId)) return unplaced
+    let f = own.get(schoolId)
+    if (f === undefined) {
+      f = zeroFigures()
+      own.set(schoolId, f)
+    }
+    return f
+  }
+  // members and compliance
+  if (ref >= Calendar.startOfYear(year)) {
+    for (const m of facts.members.values()) {
+      if (!Facts.isRegisteredOn(m, ref)) continue
+      const f = at(Facts.schoolOn(m, ref))
+      f.members++
+      if (requirement === undefined) continue
+      const a = evaluate(facts, policy, requirement, m.memberId, ref, year)
+      if (a.status === "notApplicable") continue
+      f.applicable++
+      f[a.status]++
+    }
+  }
+  // hours granted, by the member's school on the grant's date
+  for (const [memberId, grants] of facts.credit) {
+    const m = facts.members.get(memberId)
+    // a member registered after the as-of date is not known yet: their credit is unplaced
+    const known = m !== undefined && (m.registeredOn === null || m.registeredOn <= asOf) ? m : undefined
+    for (const g of grants.values()) {
+      if (g.revoked || g.year !== year || g.date > asOf) continue
+      // credit earned before the member's registration date counts in their first school
+      const f = at(known === undefined ? undefined : (Facts.schoolOn(known, g.date) ?? known.schools[0]?.value))
+      f.hoursGranted = Hours.make(f.hoursGranted + g.hours)
+    }
+  }
+  // classes, sessions and trainee-times, by the class's school
+  for (const c of facts.classes.values()) {
+    const f = at(c.schoolId)
+    const delivered = Facts.deliveredSessions(c, asOf)
+    let first: LocalDate | undefined
+    for (const id of delivered) {
+      const s = c.sessions.get(id) as Facts.SessionFact
+      if (first === undefined || s.date < first) first = s.date
+      if (Calendar.yearOfDate(s.date) === year) f.sessionsHeld++
+    }
+    if (first !== undefined && Calendar.yearOfDate(first) === year) f.classesHeld++
+    for (const sessions of c.records.values()) {
+      let firstPart: LocalDate | undefined
+      for (const [sid, r] of sessions) {
+        if (c.sessions.get(sid)?.cancelled !== false) continue
+        for (const d of [r.attended?.date, r.makeUp?.date]) {
+          if (d !== undefined && d <= asOf && (firstPart === undefined || d < firstPart)) firstPart = d
+        }
+      }
+      if (firstPart !== undefined && Calendar.yearOfDate(firstPart) === year) f.traineeTimes++
+    }
+  }
+  // quotas
+  for (const s of facts.schools.values()) {
+    const quota = s.quotas.get(year)
+    if (quota === undefined) continue
+    const f = at(s.schoolId)
+    f.claimedTraineeTimes += quota.traineeTimes
+    f.claimedClasses += quota.classes ?? 0
+  }
+  // the tree
+  const children = new Map<string, Array<Facts.SchoolFact>>()
+  const roots: Array<Facts.SchoolFact> = []
+  const ids = Array.from(facts.schools.keys()).sort()
+  for (const id of ids) {
+    const s = facts.schools.get(id) as Facts.SchoolFact
+    if (s.parentId === undefined || !facts.schools.has(s.parentId)) roots.push(s)
+    else {
+      const list = children.get(s.parentId)
+      if (list === undefined) children.set(s.parentId, [s])
+      else list.push(s)
+    }
+  }
+  const build = (s: Facts.SchoolFact, depth: number): SchoolNode => {
+    const kids = depth > 64 ? [] : (children.get(s.schoolId) ?? []).map((k) => build(k, depth + 1))
+    const mine = own.get(s.schoolId) ?? zeroFigures()
+    const total = kids.reduce((t, k) => addFigures(t, k.total), mine as RollupFigures)
+    return { schoolId: s.schoolId, name: s.name, tier: s.tier, own: mine, total, rates: ratesOf(total), children: kids }
+  }
+  return {
+    year,
+    asOf,
+    ...(requirement === undefined ? {} : { requirementId: requirement.id }),
+    roots: roots.map((r) => build(r, 0)),
+    unplaced
+  }
+}
+
+/**
+ * The school roll-up projection under a policy set. It keeps every slice of
+ * the facts (schools, members, classes, credit).
+ *
+ * @since 0.1.0
+ */
+export const make = (policy: PolicySet): Projection<Facts.FactsState, RollupQuery, RollupReport> => ({
+  name: `school-rollup/${policy.id}@${policy.version}`,
+  get initial() {
+    return Facts.emptyFacts()
+  },
+  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone, Facts.allSlices),
+  query: (state, q) => evaluateRollup(state, policy, q),
+  encodeState: toJsonValue,
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+})
