@@ -5,9 +5,9 @@
 export const projects: Array<string> = [
   "packages/core/vitest.config.ts",
   "packages/testing/vitest.config.ts",
-  "scripts/vitest.config.ts"
-  // "packages/adapter-memory/vitest.config.ts",
-  // "packages/adapter-file/vitest.config.ts",
+  "scripts/vitest.config.ts",
+  "packages/adapter-memory/vitest.config.ts",
+  "packages/adapter-file/vitest.config.ts"
   // "packages/adapter-postgres/vitest.config.ts",
   // "packages/cli/vitest.config.ts",
 ]

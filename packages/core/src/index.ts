@@ -47,3 +47,39 @@ export * as EventStore from "./store/EventStore.js"
 export * as StoreErrors from "./store/StoreErrors.js"
 /** Closed vocabularies (tiers, formats, categories, modes). @since 0.1.0 */
 export * as Vocabulary from "./Vocabulary.js"
+/** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
+export * as Observability from "./store/Observability.js"
+/** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
+export * as ProjectionRunner from "./store/ProjectionRunner.js"
+/** Command handling: load, decide, append, retry. @since 0.1.0 */
+export * as CommandHandler from "./store/CommandHandler.js"
+/** The credit reactor: accrual → CreditGranted/CreditRevoked, exactly once in effect. @since 0.1.0 */
+export * as CreditReactor from "./store/CreditReactor.js"
+/** The projection shape (initial, apply, query, encodeState, decodeState). @since 0.1.0 */
+export * as Projection from "./policy/Projection.js"
+/** Credit policies: minutes → hours, caps, year split, carry-over. @since 0.1.0 */
+export * as CreditPolicy from "./policy/CreditPolicy.js"
+/** Requirements: who, window, thresholds, what counts, pacing, joiners. @since 0.1.0 */
+export * as Requirement from "./policy/Requirement.js"
+/** Course-mix rules and their exact evaluation. @since 0.1.0 */
+export * as CourseMix from "./policy/CourseMix.js"
+/** Completion rules of classes. @since 0.1.0 */
+export * as CompletionRule from "./policy/CompletionRule.js"
+/** Policy sets: schema, decoding with the path of a bad field. @since 0.1.0 */
+export * as PolicySet from "./policy/PolicySet.js"
+/** Preset policies, each with its source. @since 0.1.0 */
+export * as Presets from "./policy/Presets.js"
+/** Dated facts of a log and business dates (as-of semantics). @since 0.1.0 */
+export * as Facts from "./policy/Facts.js"
+/** Credit determination: accrual with deterministic grant ids. @since 0.1.0 */
+export * as Accrual from "./policy/Accrual.js"
+/** Explanations of compliance answers. @since 0.1.0 */
+export * as Explanation from "./policy/Explanation.js"
+/** The member-compliance projection. @since 0.1.0 */
+export * as MemberCompliance from "./policy/MemberCompliance.js"
+/** The course-mix projection. @since 0.1.0 */
+export * as CourseMixProjection from "./policy/CourseMixProjection.js"
+/** The class-completion projection. @since 0.1.0 */
+export * as ClassCompletion from "./policy/ClassCompletion.js"
+/** The school roll-up projection. @since 0.1.0 */
+export * as SchoolRollup from "./policy/SchoolRollup.js"

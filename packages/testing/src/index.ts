@@ -1,2 +1,18 @@
-// Placeholder so the build tooling works; the real module index replaces this file.
-export const __placeholder = true
+/** Arbitraries of ids, payloads, events, commands and log records. @since 0.1.0 */
+export * as Arbitraries from "./Arbitraries.js"
+/** The event store conformance suite (also exported as `eventStoreConformance`). @since 0.1.0 */
+export * as Conformance from "./conformance/EventStoreConformance.js"
+/** Registers the event store conformance suite for an adapter's layer. @since 0.1.0 */
+export { eventStoreConformance } from "./conformance/EventStoreConformance.js"
+/** Given / when / then specification tables of deciders. @since 0.1.0 */
+export * as DeciderSpec from "./DeciderSpec.js"
+/** A deterministic generator of a realistic district's year. @since 0.1.0 */
+export * as DistrictGenerator from "./DistrictGenerator.js"
+/** Valid district histories and their rendering to log lines. @since 0.1.0 */
+export * as DistrictHistory from "./DistrictHistory.js"
+/** Invalid histories that break one rule at a known line. @since 0.1.0 */
+export * as Mutations from "./Mutations.js"
+/** A structural normal form of decider states. @since 0.1.0 */
+export * as Normalize from "./Normalize.js"
+/** Commands aimed at the streams of a history. @since 0.1.0 */
+export * as TargetedCommands from "./TargetedCommands.js"

@@ -1,0 +1,375 @@
+/**
+ * The in-memory event store: the reference implementation of the store port
+ * (`EventStore`, `CheckpointStore`, `ProjectionStore`, `SnapshotStore`) and
+ * the embedded default for tests and small tools.
+ *
+ * Concurrency between fibers: every mutation (an append, a compare-and-set, a
+ * save, a lease) runs as ONE synchronous step, with no yield point between its
+ * checks and its writes, so no other fiber can run in between: on a
+ * single-threaded runtime that step is the lock, and it is atomic. Reads are
+ * lazy streams over the stored arrays; a subscription reads by position after
+ * the last position it delivered and, when it has read everything, waits for
+ * the "head changed" signal that every append completes, so it can neither
+ * skip nor repeat an event whatever the writers do.
+ *
+ * Storage: the data live in a {@link MemoryStorage}, which outlives a layer.
+ * Two layers over one storage behave like two processes over one database
+ * (each with its own codec), which is how tests reopen a store.
+ *
+ * @since 0.1.0
+ */
+
+import type { CheckpointStore as CheckpointStoreModule } from "@xueshi/core"
+import {
+  AppendRules,
+  CheckpointStore as Checkpoints,
+  EventCodec,
+  EventStore,
+  Observability,
+  StoreErrors
+} from "@xueshi/core"
+import { Clock, Context, Deferred, Effect, Exit, Layer, Option, Result, Stream } from "effect"
+
+type StoredEvent = EventStore.StoredEvent
+type ProjectionSnapshot = CheckpointStoreModule.ProjectionSnapshot
+type StreamSnapshot = CheckpointStoreModule.StreamSnapshot
+
+/**
+ * One stored event: the record as decoded by the codec that wrote it.
+ *
+ * @since 0.1.0
+ */
+export interface MemoryEntry {
+  readonly writer: EventCodec.EventCodec
+  readonly record: StoredEvent
+}
+
+/**
+ * The data of a memory store. Create one with {@link makeStorage}; pass it to
+ * {@link layer} to share it between layers (a reopen).
+ *
+ * @since 0.1.0
+ */
+export interface MemoryStorage {
+  /** Events by global position - 1. */
+  readonly entries: Array<MemoryEntry>
+  /** Each stream's global positions, by version - 1. */
+  readonly streams: Map<string, Array<number>>
+  /** Where each event id (lower case) is stored. */
+  readonly ids: Map<string, AppendRules.StoredIdLocation>
+  readonly checkpoints: Map<string, number>
+  readonly projections: Map<string, ProjectionSnapshot>
+  readonly leases: Map<string, { readonly owner: string; readonly expiresAt: number }>
+  readonly snapshots: Map<string, StreamSnapshot>
+  /** Decoded records by reading codec (a codec other than the writer's decodes lazily). */
+  readonly decoded: Map<EventCodec.EventCodec, Array<StoredEvent | undefined>>
+  /** Completed (and replaced) whenever the head moves. */
+  signal: Deferred.Deferred<void>
+}
+
+/**
+ * Makes empty storage.
+ *
+ * @since 0.1.0
+ */
+export const makeStorage = (): MemoryStorage => ({
+  entries: [],
+  streams: new Map(),
+  ids: new Map(),
+  checkpoints: new Map(),
+  projections: new Map(),
+  leases: new Map(),
+  snapshots: new Map(),
+  decoded: new Map(),
+  signal: Deferred.makeUnsafe<void>()
+})
+
+/**
+ * Options of a memory store.
+ *
+ * @since 0.1.0
+ */
+export interface MemoryStoreOptions {
+  /** The data; default: fresh, empty storage. */
+  readonly storage?: MemoryStorage
+  /** The codec that encodes appends and decodes (and upcasts) reads; default: event-log-v1. */
+  readonly codec?: EventCodec.EventCodec
+  /** How many events a read step decodes at a time (default 256). */
+  readonly pageSize?: number
+}
+
+/**
+ * The services of a memory store.
+ *
+ * @since 0.1.0
+ */
+export interface MemoryStore {
+  readonly storage: MemoryStorage
+  readonly eventStore: EventStore.EventStore["Service"]
+  readonly checkpoints: Checkpoints.CheckpointStore["Service"]
+  readonly projections: Checkpoints.ProjectionStore["Service"]
+  readonly snapshots: Checkpoints.SnapshotStore["Service"]
+}
+
+const nowIso = (millis: number): string => new Date(millis).toISOString()
+
+/**
+ * Makes the services of a memory store over `options.storage`.
+ *
+ * @since 0.1.0
+ */
+export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
+  const storage = options.storage ?? makeStorage()
+  const codec = options.codec ?? EventCodec.EventLogCodec
+  const pageSize = Math.max(1, options.pageSize ?? 256)
+  let cache = storage.decoded.get(codec)
+  if (cache === undefined) {
+    cache = []
+    storage.decoded.set(codec, cache)
+  }
+  const decodedCache = cache
+
+  /** The record at `position`, decoded by this store's codec. */
+  const recordAt = (position: number): Result.Result<StoredEvent, StoreErrors.StoreCorrupted> => {
+    const hit = decodedCache[position - 1]
+    if (hit !== undefined) return Result.succeed(hit)
+    const entry = storage.entries[position - 1]
+    if (entry === undefined) {
+      return Result.fail(
+        new StoreErrors.StoreCorrupted({
+          message: `no event at position ${position}`,
+          location: `position ${position}`
+        })
+      )
+    }
+    let record: StoredEvent
+    if (entry.writer === codec) {
+      record = entry.record
+    } else {
+      const decoded = codec.decodeRecord(entry.writer.encodeRecord(entry.record))
+      if (Result.isFailure(decoded)) {
+        const v = decoded.failure
+        return Result.fail(
+          new StoreErrors.StoreCorrupted({
+            message: `the event at position ${position} does not decode: ${v.rule} at ${v.path}: ${v.message}`,
+            location: `position ${position}`
+          })
+        )
+      }
+      record = decoded.success as StoredEvent
+    }
+    decodedCache[position - 1] = record
+    return Result.succeed(record)
+  }
+
+  const decodeRange = (
+    positions: ReadonlyArray<number>
+  ): Effect.Effect<Array<StoredEvent>, StoreErrors.StoreCorrupted> =>
+    Effect.suspend(() => {
+      const out: Array<StoredEvent> = []
+      for (const p of positions) {
+        const r = recordAt(p)
+        if (Result.isFailure(r)) return Effect.fail(r.failure)
+        out.push(r.success)
+      }
+      return Effect.succeed(out)
+    })
+
+  const version = (stream: string): number => storage.streams.get(stream)?.length ?? 0
+
+  const notify = (): void => {
+    const previous = storage.signal
+    storage.signal = Deferred.makeUnsafe<void>()
+    Deferred.doneUnsafe(previous, Exit.void)
+  }
+
+  const append: EventStore.EventStore["Service"]["append"] = (stream, events, expected) =>
+    Effect.flatMap(Clock.currentTimeMillis, (millis) =>
+      Effect.suspend((): Effect.Effect<EventStore.AppendResult, StoreErrors.AppendError> => {
+        // One synchronous step from here to the end: checks and writes cannot interleave.
+        const verdict = AppendRules.checkIdempotency(stream, events, (id) => storage.ids.get(id.toLowerCase()))
+        if (verdict._tag === "Retry") return Effect.succeed(verdict.result)
+        if (verdict._tag === "Conflict") return Effect.fail(verdict.error)
+        const current = version(stream)
+        const wrong = AppendRules.checkExpectedVersion(stream, expected, current)
+        if (wrong !== undefined) return Effect.fail(wrong)
+        if (events.length === 0) return Effect.succeed({ stream, version: current, positions: [] })
+        const head = storage.entries.length
+        const encoded = AppendRules.encodeAppend(stream, events, current, head, nowIso(millis), codec)
+        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
+        let positions = storage.streams.get(stream)
+        if (positions === undefined) {
+          positions = []
+          storage.streams.set(stream, positions)
+        }
+        const appended: Array<number> = []
+        for (const record of encoded.success) {
+          storage.entries.push({ writer: codec, record })
+          decodedCache[record.position - 1] = record
+          positions.push(record.position)
+          appended.push(record.position)
+          if (record.id !== undefined) {
+            storage.ids.set(record.id.toLowerCase(), { stream, version: record.version, position: record.position })
+          }
+        }
+        notify()
+        return Effect.succeed({ stream, version: current + events.length, positions: appended })
+      })
+    )
+
+  const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
+    Stream.suspend(() => {
+      const positions = storage.streams.get(stream) ?? []
+      const plan = EventStore.planStreamRead(positions.length, readOptions)
+      if (plan.count === 0) return Stream.empty
+      // the positions of versions start, start+step, … (a snapshot of the stream as it is now)
+      return Stream.paginate(0, (done: number) => {
+        const n = Math.min(pageSize, plan.count - done)
+        const page: Array<number> = []
+        for (let i = 0; i < n; i++) page.push(positions[plan.start + plan.step * (done + i) - 1] as number)
+        return Effect.map(
+          decodeRange(page),
+          (records) => [records, done + n < plan.count ? Option.some(done + n) : Option.none()] as const
+        )
+      })
+    })
+
+  /** Reads a page after `after` up to `until`: the matching records and the last position scanned. */
+  const scan = (
+    after: number,
+    until: number,
+    filter: EventStore.EventFilter,
+    max: number
+  ): Effect.Effect<readonly [Array<StoredEvent>, number], StoreErrors.StoreCorrupted> =>
+    Effect.suspend(() => {
+      const out: Array<StoredEvent> = []
+      const filtered = filter.categories !== undefined || filter.types !== undefined
+      let p = after
+      let scanned = 0
+      while (p < until && out.length < max && scanned < pageSize * 8) {
+        p++
+        scanned++
+        if (filtered) {
+          const entry = storage.entries[p - 1] as MemoryEntry
+          // the stream and type never change across codecs: filter before decoding
+          if (!EventStore.matchesFilter(filter, entry.record)) continue
+        }
+        const r = recordAt(p)
+        if (Result.isFailure(r)) return Effect.fail(r.failure)
+        out.push(r.success)
+      }
+      return Effect.succeed([out, p] as const)
+    })
+
+  const readAll: EventStore.EventStore["Service"]["readAll"] = (readOptions = {}) =>
+    Stream.suspend(() => {
+      const until = storage.entries.length
+      const limit = readOptions.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, readOptions.limit)
+      const start = Math.max(0, readOptions.after ?? 0)
+      if (limit === 0 || start >= until) return Stream.empty
+      return Stream.paginate({ after: start, left: limit }, (s: { after: number; left: number }) =>
+        Effect.map(scan(s.after, until, readOptions, Math.min(pageSize, s.left)), ([records, last]) => {
+          const left = s.left - records.length
+          return [records, last < until && left > 0 ? Option.some({ after: last, left }) : Option.none()] as const
+        })
+      )
+    })
+
+  const subscribe: EventStore.EventStore["Service"]["subscribe"] = (subscribeOptions = {}) =>
+    Stream.paginate(Math.max(0, subscribeOptions.after ?? 0), (after: number) =>
+      Effect.suspend(
+        (): Effect.Effect<readonly [ReadonlyArray<StoredEvent>, Option.Option<number>], StoreErrors.StoreCorrupted> => {
+          // checking the head and taking the signal happen in one synchronous step:
+          // an append after this step completes the signal we wait on
+          const head = storage.entries.length
+          if (head <= after) return Effect.as(Deferred.await(storage.signal), [[], Option.some(after)] as const)
+          return Effect.map(
+            scan(after, head, subscribeOptions, pageSize),
+            ([records, last]) => [records, Option.some(last)] as const
+          )
+        }
+      )
+    )
+
+  const eventStore = Observability.instrumentEventStore(
+    EventStore.EventStore.of({
+      append,
+      readStream,
+      readAll,
+      subscribe,
+      version: (stream) => Effect.sync(() => version(stream)),
+      head: () => Effect.sync(() => storage.entries.length)
+    }),
+    "memory"
+  )
+
+  const checkpoints = Checkpoints.CheckpointStore.of({
+    get: (name) => Effect.sync(() => storage.checkpoints.get(name) ?? 0),
+    compareAndSet: (name, expected, next) =>
+      Effect.sync(() => {
+        if ((storage.checkpoints.get(name) ?? 0) !== expected) return false
+        storage.checkpoints.set(name, next)
+        return true
+      })
+  })
+
+  const projections = Checkpoints.ProjectionStore.of({
+    load: (name) => Effect.sync(() => Option.fromNullishOr(storage.projections.get(name))),
+    save: (name, expectedCheckpoint, snapshot) =>
+      Effect.sync(() => {
+        if ((storage.projections.get(name)?.checkpoint ?? 0) !== expectedCheckpoint) return false
+        // state and checkpoint are one value: they change together
+        storage.projections.set(name, { checkpoint: snapshot.checkpoint, state: structuredClone(snapshot.state) })
+        return true
+      }),
+    reset: (name) =>
+      Effect.sync(() => {
+        storage.projections.delete(name)
+      }),
+    acquireLease: (name, owner, ttlMillis) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.sync(() => {
+          const lease = storage.leases.get(name)
+          if (lease !== undefined && lease.owner !== owner && lease.expiresAt > now) return false
+          storage.leases.set(name, { owner, expiresAt: now + ttlMillis })
+          return true
+        })
+      ),
+    releaseLease: (name, owner) =>
+      Effect.sync(() => {
+        if (storage.leases.get(name)?.owner === owner) storage.leases.delete(name)
+      })
+  })
+
+  const snapshots = Checkpoints.SnapshotStore.of({
+    load: (stream, key) => Effect.sync(() => Option.fromNullishOr(storage.snapshots.get(`${key}\u0000${stream}`))),
+    save: (stream, key, snapshot) =>
+      Effect.sync(() => {
+        storage.snapshots.set(`${key}\u0000${stream}`, {
+          version: snapshot.version,
+          state: structuredClone(snapshot.state)
+        })
+      })
+  })
+
+  return { storage, eventStore, checkpoints, projections, snapshots }
+}
+
+/**
+ * A layer of the four store services over one memory store.
+ *
+ * @since 0.1.0
+ */
+export const layer = (
+  options: MemoryStoreOptions = {}
+): Layer.Layer<
+  EventStore.EventStore | Checkpoints.CheckpointStore | Checkpoints.ProjectionStore | Checkpoints.SnapshotStore
+> =>
+  Layer.syncContext(() => {
+    const store = make(options)
+    return Context.make(EventStore.EventStore, store.eventStore).pipe(
+      Context.add(Checkpoints.CheckpointStore, store.checkpoints),
+      Context.add(Checkpoints.ProjectionStore, store.projections),
+      Context.add(Checkpoints.SnapshotStore, store.snapshots)
+    )
+  })

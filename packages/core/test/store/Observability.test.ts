@@ -1,0 +1,55 @@
+import { Effect, Metric, Stream, Tracer } from "effect"
+import { describe, expect, it } from "vitest"
+import { CommandHandler, Commands, EventStore, type Ids, SchoolDecider } from "../../src/index.js"
+import { MemoryEventStore } from "./Support.js"
+
+describe("Observability", () => {
+  it("traces append, reads and command handling, and counts appends by outcome", async () => {
+    const spans: Array<string> = []
+    const tracer = Tracer.make({
+      span: (options) => {
+        spans.push(options.name)
+        return Tracer.nativeTracer.span(options)
+      }
+    })
+    const registry = new Map()
+    const program = Effect.gen(function* () {
+      const es = yield* EventStore.EventStore
+      const register = Commands.makeCommand("RegisterSchool", {
+        schoolId: "XQ" as Ids.SchoolId,
+        name: "西青区委党校",
+        tier: "district"
+      })
+      yield* CommandHandler.handle("school-XQ", SchoolDecider.SchoolDecider, register)
+      yield* Effect.flip(es.append("school-XQ", [], "noStream"))
+      yield* Stream.runDrain(es.readAll())
+      return yield* Metric.snapshot
+    })
+    const snapshot = await Effect.runPromise(
+      program.pipe(
+        Effect.provide(MemoryEventStore.layer()),
+        Effect.withTracer(tracer),
+        Effect.provideService(Metric.MetricRegistry, registry)
+      )
+    )
+    expect(spans).toEqual(
+      expect.arrayContaining([
+        "xueshi.command.handle",
+        "xueshi.store.readStream",
+        "xueshi.store.append",
+        "xueshi.store.readAll"
+      ])
+    )
+    const appends = snapshot
+      .filter((m) => m.id === "xueshi_store_appends_total")
+      .map((m) => [(m.attributes as Record<string, string>).outcome, (m.state as { count: number }).count])
+    expect(appends.sort()).toEqual([
+      ["WrongExpectedVersion", 1],
+      ["ok", 1]
+    ])
+    const commands = snapshot
+      .filter((m) => m.id === "xueshi_commands_total")
+      .map((m) => (m.state as { count: number }).count)
+    expect(commands).toEqual([1])
+  })
+})

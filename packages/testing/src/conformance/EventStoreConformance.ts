@@ -1,0 +1,127 @@
+/**
+ * The conformance suite of the store port: every adapter — memory, file,
+ * PostgreSQL, yours — runs it with its own layer, the way Effect's SQL drivers
+ * share one storage suite.
+ *
+ * ```ts
+ * // packages/adapter-x/test/Conformance.test.ts
+ * import { eventStoreConformance } from "@xueshi/testing"
+ * import { XStore } from "../src/index.js"
+ *
+ * eventStoreConformance("x", () => XStore.layer({ ... }))
+ * ```
+ *
+ * `makeLayer` must build a FRESH, EMPTY store each time it is called: every
+ * check and every property case builds its own and closes it at the end. The
+ * checks are listed in `Checks.checks`; each fails with a `ConformanceFailure`
+ * naming the broken rule.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Effect, Exit, type Layer } from "effect"
+import { type Check, checks } from "./Checks.js"
+import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
+
+export { type Check, checks } from "./Checks.js"
+export {
+  type CheckContext,
+  ConformanceFailure,
+  type ConformanceOptions,
+  type Reopen,
+  type StoreServices
+} from "./Harness.js"
+
+/**
+ * Runs one check against an adapter; fails with a {@link ConformanceFailure}
+ * (naming the check) when the adapter breaks its rule, including when it fails
+ * with an unexpected error or a defect.
+ *
+ * @since 0.1.0
+ */
+export const runCheck = <S>(
+  check: Check,
+  makeLayer: () => Layer.Layer<StoreServices, unknown>,
+  options: ConformanceOptions<S> = {}
+): Effect.Effect<void, ConformanceFailure> =>
+  Effect.suspend(() => check.run(contextOf(makeLayer, options))).pipe(
+    Effect.exit,
+    Effect.flatMap((exit) => {
+      if (Exit.isSuccess(exit)) return Effect.void
+      const error = Cause.findErrorOption(exit.cause)
+      const message =
+        error._tag === "Some" && error.value instanceof ConformanceFailure
+          ? error.value.message
+          : `unexpected failure: ${Cause.pretty(exit.cause)}`
+      return Effect.fail(new ConformanceFailure({ check: check.id, message }))
+    })
+  )
+
+/**
+ * The checks that apply given the options (those needing `reopen` only with it).
+ *
+ * @since 0.1.0
+ */
+export const applicableChecks = <S>(options: ConformanceOptions<S> = {}): ReadonlyArray<Check> =>
+  checks.filter((c) => c.needsReopen !== true || options.reopen !== undefined)
+
+/**
+ * The parts of vitest the suite registers tests with.
+ *
+ * @since 0.1.0
+ */
+export interface TestRegistrar {
+  readonly describe: (name: string, body: () => void) => unknown
+  readonly it: (name: string, body: () => Promise<void>, timeout?: number) => unknown
+}
+
+/**
+ * Vitest refuses to be `require()`d, and @xueshi/testing also ships a CommonJS
+ * build, so the suite does not import it: it takes `describe`/`it` from the
+ * `vitest` option, or else from the running vitest worker.
+ */
+const registrarOf = (given: TestRegistrar | undefined): TestRegistrar => {
+  if (given !== undefined) return given
+  const running = (globalThis as { __vitest_index__?: TestRegistrar }).__vitest_index__
+  if (running?.describe !== undefined && running.it !== undefined) return running
+  throw new Error(
+    "eventStoreConformance must be called from a vitest test file (or given { vitest: { describe, it } })"
+  )
+}
+
+/**
+ * Registers the conformance suite of an adapter as vitest tests: one
+ * `describe(name)` with a `describe` per group and an `it` per check.
+ *
+ * @since 0.1.0
+ */
+export const eventStoreConformance = <S = never>(
+  name: string,
+  makeLayer: () => Layer.Layer<StoreServices, unknown>,
+  options: ConformanceOptions<S> & { readonly vitest?: TestRegistrar } = {}
+): void => {
+  const { describe, it } = registrarOf(options.vitest)
+  const timeout = options.timeout ?? 120_000
+  const applicable = applicableChecks(options)
+  describe(`${name}: event store conformance`, () => {
+    const groups = [...new Set(applicable.map((c) => c.group))]
+    for (const group of groups) {
+      describe(group, () => {
+        for (const check of applicable.filter((c) => c.group === group)) {
+          it(
+            `${check.title} [${check.id}]`,
+            async () => {
+              const exit = await Effect.runPromiseExit(runCheck(check, makeLayer, options))
+              if (Exit.isFailure(exit)) {
+                const error = Cause.findErrorOption(exit.cause)
+                throw new Error(
+                  error._tag === "Some" ? `${error.value.check}: ${error.value.message}` : Cause.pretty(exit.cause)
+                )
+              }
+            },
+            check.heavy === true ? timeout * 2 : timeout
+          )
+        }
+      })
+    }
+  })
+}

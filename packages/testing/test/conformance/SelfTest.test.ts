@@ -1,0 +1,66 @@
+import { Cause, Effect, Exit } from "effect"
+import { describe, expect, it } from "vitest"
+import { applicableChecks, ConformanceFailure, checks, runCheck } from "../../src/conformance/EventStoreConformance.js"
+import { brokenAdapters, correct } from "./BrokenAdapters.js"
+
+// The suite is only worth something if it can fail: every broken adapter must be
+// caught by the checks named for it, and those same checks must pass against the
+// correct adapter the broken ones wrap (so the failure is the fault's, not the check's).
+//
+// Properties stop at their first counterexample (no shrinking) and a stuck
+// subscription is called stuck after 2 s, so a caught fault fails fast. 60 cases
+// per property: enough for the concurrency faults to show in every run we tried
+// (fast-check's seed changes on every run, so this is re-checked each time).
+const options = { numRuns: 60, concurrencyRuns: 60, endOnFailure: true, waitMillis: 2_000 }
+
+const outcome = (
+  id: string,
+  makeLayer: Parameters<typeof runCheck>[1],
+  reopen?: (typeof brokenAdapters)[number]["reopen"]
+) => {
+  const check = checks.find((c) => c.id === id)
+  if (check === undefined) throw new Error(`no check ${id}`)
+  return Effect.runPromiseExit(runCheck(check, makeLayer, reopen === undefined ? options : { ...options, reopen }))
+}
+
+describe("the conformance suite catches broken adapters", () => {
+  for (const broken of brokenAdapters) {
+    for (const id of broken.caughtBy) {
+      it(`${broken.name} (${broken.fault}) fails ${id}`, async () => {
+        const exit = await outcome(id, broken.makeLayer, broken.reopen)
+        expect(Exit.isFailure(exit)).toBe(true)
+        if (Exit.isFailure(exit)) {
+          const error = Cause.findErrorOption(exit.cause)
+          expect(error._tag).toBe("Some")
+          if (error._tag === "Some") {
+            expect(error.value).toBeInstanceOf(ConformanceFailure)
+            expect(error.value.check).toBe(id)
+          }
+        }
+      }, 60_000)
+    }
+  }
+})
+
+describe("the checks that catch them pass against the correct adapter", () => {
+  const ids = [...new Set(brokenAdapters.flatMap((b) => b.caughtBy))]
+  it("names only existing checks, and every check catches at least one broken adapter", () => {
+    for (const id of ids) expect(checks.map((c) => c.id)).toContain(id)
+    const uncaught = checks.map((c) => c.id).filter((id) => !ids.includes(id))
+    // these checks have no broken adapter of their own; they are covered by the adapters' own suites
+    expect(uncaught).toEqual(["snapshots.store", "payloads.unicode", "payloads.large"])
+  })
+  for (const id of ids) {
+    it(`${id} passes`, async () => {
+      const exit = await outcome(id, correct.makeLayer, correct.reopen)
+      if (Exit.isFailure(exit)) throw new Error(Cause.pretty(exit.cause))
+    }, 60_000)
+  }
+})
+
+describe("applicableChecks", () => {
+  it("leaves out the reopen checks without the reopen option", () => {
+    expect(applicableChecks().map((c) => c.id)).toEqual(checks.filter((c) => c.needsReopen !== true).map((c) => c.id))
+    expect(applicableChecks({ reopen: correct.reopen })).toEqual(checks)
+  })
+})
