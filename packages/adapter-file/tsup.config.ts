@@ -1,10 +1,11 @@
 import { defineConfig } from "tsup"
 
-// Same file in every package: src/index.ts -> dist/index.{js,cjs,d.ts,d.cts}.
+// Same file in every package: src/index.ts -> dist/index.{js,cjs}; declarations come from
+// scripts/build-types.mjs (tsc, unbundled) -> dist/types/**/*.{d.ts,d.cts}.
 export default defineConfig({
   entry: ["src/index.ts"],
   format: ["esm", "cjs"],
-  dts: true,
+  dts: false,
   tsconfig: "tsconfig.build.json",
   target: "es2022",
   platform: "node",

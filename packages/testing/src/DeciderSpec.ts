@@ -15,9 +15,11 @@
  *
  * @since 0.1.0
  */
+
+import { deepStrictEqual, strictEqual } from "node:assert"
 import { Commands, type Decider, type Events, type Rules } from "@xueshi/core"
 import { Result } from "effect"
-import { expect, it } from "vitest"
+import { registrarOf, type TestRegistrar } from "./Registrar.js"
 
 /**
  * One scenario: events so far, a command, and the expected events or rule.
@@ -53,7 +55,7 @@ export const given = (...events: ReadonlyArray<Events.DomainEvent>) => ({
 })
 
 /**
- * Runs a scenario against a stream kind and asserts its outcome (vitest `expect`).
+ * Runs a scenario against a stream kind and asserts its outcome (node:assert, so vitest reports a diff).
  *
  * @since 0.1.0
  */
@@ -71,11 +73,15 @@ export const verify = <C, E extends Events.DomainEvent, S>(
   })
   const outcome = kind.decide(scenario.when as C, state)
   if (typeof scenario.then === "string") {
-    expect(Result.isFailure(outcome) ? outcome.failure.rule : { accepted: outcome.success }).toBe(scenario.then)
+    strictEqual(
+      Result.isFailure(outcome) ? outcome.failure.rule : JSON.stringify({ accepted: outcome.success }),
+      scenario.then
+    )
   } else {
-    expect(
-      Result.isSuccess(outcome) ? outcome.success : { refused: outcome.failure.rule, message: outcome.failure.message }
-    ).toEqual(scenario.then)
+    deepStrictEqual(
+      Result.isSuccess(outcome) ? outcome.success : { refused: outcome.failure.rule, message: outcome.failure.message },
+      scenario.then
+    )
   }
 }
 
@@ -86,8 +92,10 @@ export const verify = <C, E extends Events.DomainEvent, S>(
  */
 export const table = <C, E extends Events.DomainEvent, S>(
   kind: Decider.StreamKind<C, E, S>,
-  rows: Readonly<Record<string, Scenario<unknown>>>
+  rows: Readonly<Record<string, Scenario<unknown>>>,
+  vitest?: TestRegistrar
 ): void => {
+  const { it } = registrarOf(vitest, "DeciderSpec.table")
   for (const [name, scenario] of Object.entries(rows)) {
     const outcome =
       typeof scenario.then === "string"

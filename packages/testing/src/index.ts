@@ -14,5 +14,7 @@ export * as DistrictHistory from "./DistrictHistory.js"
 export * as Mutations from "./Mutations.js"
 /** A structural normal form of decider states. @since 0.1.0 */
 export * as Normalize from "./Normalize.js"
+/** Registering vitest tests without importing vitest. @since 0.1.0 */
+export * as Registrar from "./Registrar.js"
 /** Commands aimed at the streams of a history. @since 0.1.0 */
 export * as TargetedCommands from "./TargetedCommands.js"

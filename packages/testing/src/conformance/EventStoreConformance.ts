@@ -19,6 +19,7 @@
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, type Layer } from "effect"
+import { registrarOf, type TestRegistrar } from "../Registrar.js"
 import { type Check, checks } from "./Checks.js"
 import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
 
@@ -65,30 +66,6 @@ export const applicableChecks = <S>(options: ConformanceOptions<S> = {}): Readon
   checks.filter((c) => c.needsReopen !== true || options.reopen !== undefined)
 
 /**
- * The parts of vitest the suite registers tests with.
- *
- * @since 0.1.0
- */
-export interface TestRegistrar {
-  readonly describe: (name: string, body: () => void) => unknown
-  readonly it: (name: string, body: () => Promise<void>, timeout?: number) => unknown
-}
-
-/**
- * Vitest refuses to be `require()`d, and @xueshi/testing also ships a CommonJS
- * build, so the suite does not import it: it takes `describe`/`it` from the
- * `vitest` option, or else from the running vitest worker.
- */
-const registrarOf = (given: TestRegistrar | undefined): TestRegistrar => {
-  if (given !== undefined) return given
-  const running = (globalThis as { __vitest_index__?: TestRegistrar }).__vitest_index__
-  if (running?.describe !== undefined && running.it !== undefined) return running
-  throw new Error(
-    "eventStoreConformance must be called from a vitest test file (or given { vitest: { describe, it } })"
-  )
-}
-
-/**
  * Registers the conformance suite of an adapter as vitest tests: one
  * `describe(name)` with a `describe` per group and an `it` per check.
  *
@@ -99,7 +76,7 @@ export const eventStoreConformance = <S = never>(
   makeLayer: () => Layer.Layer<StoreServices, unknown>,
   options: ConformanceOptions<S> & { readonly vitest?: TestRegistrar } = {}
 ): void => {
-  const { describe, it } = registrarOf(options.vitest)
+  const { describe, it } = registrarOf(options.vitest, "eventStoreConformance")
   const timeout = options.timeout ?? 120_000
   const applicable = applicableChecks(options)
   describe(`${name}: event store conformance`, () => {
