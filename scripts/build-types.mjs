@@ -26,7 +26,10 @@ const walk = (dir) => {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) walk(path)
     else if (entry.name.endsWith(".d.ts")) {
-      const text = readFileSync(path, "utf8").replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.js\2/g, "$1$2$3.cjs$2")
+      const text = readFileSync(path, "utf8").replace(
+        /(from\s+|import\()(["'])(\.{1,2}\/[^"']+)\.js\2/g,
+        "$1$2$3.cjs$2"
+      )
       writeFileSync(path.replace(/\.d\.ts$/, ".d.cts"), text)
     }
   }

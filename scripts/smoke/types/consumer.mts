@@ -1,6 +1,6 @@
 // Type-level smoke test of the BUILT declarations from an ES module consumer (module nodenext,
 // no "@xueshi/source" condition): schemas and their types must both survive the build.
-import { Events, EventCodec, Hours, Ids, LogValidator } from "@xueshi/core"
+import { EventCodec, type Events, Hours, Ids, LogValidator } from "@xueshi/core"
 import { Schema } from "effect"
 
 const id: Ids.SchoolId = Schema.decodeUnknownSync(Ids.SchoolId)("XQ")
