@@ -180,14 +180,10 @@ const statuses = {}
 let example
 for (const id of memberIds) {
   for (const answer of projections.compliance.query(facts, { asOf, memberId: id })) {
-    const s = (statuses[answer.requirementId] ??= {
-      met: 0,
-      onTrack: 0,
-      behind: 0,
-      notMet: 0,
-      exempt: 0,
-      notApplicable: 0
-    })
+    if (statuses[answer.requirementId] === undefined) {
+      statuses[answer.requirementId] = { met: 0, onTrack: 0, behind: 0, notMet: 0, exempt: 0, notApplicable: 0 }
+    }
+    const s = statuses[answer.requirementId]
     s[answer.status]++
     if (
       example === undefined &&

@@ -27,6 +27,34 @@ export * as Ids from "./Ids.js"
 export * as LogValidator from "./LogValidator.js"
 /** The decider of member streams. @since 0.1.0 */
 export * as MemberDecider from "./MemberDecider.js"
+/** Credit determination: accrual with deterministic grant ids. @since 0.1.0 */
+export * as Accrual from "./policy/Accrual.js"
+/** The class-completion projection. @since 0.1.0 */
+export * as ClassCompletion from "./policy/ClassCompletion.js"
+/** Completion rules of classes. @since 0.1.0 */
+export * as CompletionRule from "./policy/CompletionRule.js"
+/** Course-mix rules and their exact evaluation. @since 0.1.0 */
+export * as CourseMix from "./policy/CourseMix.js"
+/** The course-mix projection. @since 0.1.0 */
+export * as CourseMixProjection from "./policy/CourseMixProjection.js"
+/** Credit policies: minutes → hours, caps, year split, carry-over. @since 0.1.0 */
+export * as CreditPolicy from "./policy/CreditPolicy.js"
+/** Explanations of compliance answers. @since 0.1.0 */
+export * as Explanation from "./policy/Explanation.js"
+/** Dated facts of a log and business dates (as-of semantics). @since 0.1.0 */
+export * as Facts from "./policy/Facts.js"
+/** The member-compliance projection. @since 0.1.0 */
+export * as MemberCompliance from "./policy/MemberCompliance.js"
+/** Policy sets: schema, decoding with the path of a bad field. @since 0.1.0 */
+export * as PolicySet from "./policy/PolicySet.js"
+/** Preset policies, each with its source. @since 0.1.0 */
+export * as Presets from "./policy/Presets.js"
+/** The projection shape (initial, apply, query, encodeState, decodeState). @since 0.1.0 */
+export * as Projection from "./policy/Projection.js"
+/** Requirements: who, window, thresholds, what counts, pacing, joiners. @since 0.1.0 */
+export * as Requirement from "./policy/Requirement.js"
+/** The school roll-up projection. @since 0.1.0 */
+export * as SchoolRollup from "./policy/SchoolRollup.js"
 /** Exact rational shares. @since 0.1.0 */
 export * as Rational from "./Rational.js"
 /** The rule catalogue and rule violations. @since 0.1.0 */
@@ -41,45 +69,17 @@ export * as StreamName from "./StreamName.js"
 export * as AppendRules from "./store/AppendRules.js"
 /** Checkpoint, projection-state and snapshot stores. @since 0.1.0 */
 export * as CheckpointStore from "./store/CheckpointStore.js"
-/** The event store port. @since 0.1.0 */
-export * as EventStore from "./store/EventStore.js"
-/** The typed errors of the store port. @since 0.1.0 */
-export * as StoreErrors from "./store/StoreErrors.js"
-/** Closed vocabularies (tiers, formats, categories, modes). @since 0.1.0 */
-export * as Vocabulary from "./Vocabulary.js"
-/** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
-export * as Observability from "./store/Observability.js"
-/** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
-export * as ProjectionRunner from "./store/ProjectionRunner.js"
 /** Command handling: load, decide, append, retry. @since 0.1.0 */
 export * as CommandHandler from "./store/CommandHandler.js"
 /** The credit reactor: accrual → CreditGranted/CreditRevoked, exactly once in effect. @since 0.1.0 */
 export * as CreditReactor from "./store/CreditReactor.js"
-/** The projection shape (initial, apply, query, encodeState, decodeState). @since 0.1.0 */
-export * as Projection from "./policy/Projection.js"
-/** Credit policies: minutes → hours, caps, year split, carry-over. @since 0.1.0 */
-export * as CreditPolicy from "./policy/CreditPolicy.js"
-/** Requirements: who, window, thresholds, what counts, pacing, joiners. @since 0.1.0 */
-export * as Requirement from "./policy/Requirement.js"
-/** Course-mix rules and their exact evaluation. @since 0.1.0 */
-export * as CourseMix from "./policy/CourseMix.js"
-/** Completion rules of classes. @since 0.1.0 */
-export * as CompletionRule from "./policy/CompletionRule.js"
-/** Policy sets: schema, decoding with the path of a bad field. @since 0.1.0 */
-export * as PolicySet from "./policy/PolicySet.js"
-/** Preset policies, each with its source. @since 0.1.0 */
-export * as Presets from "./policy/Presets.js"
-/** Dated facts of a log and business dates (as-of semantics). @since 0.1.0 */
-export * as Facts from "./policy/Facts.js"
-/** Credit determination: accrual with deterministic grant ids. @since 0.1.0 */
-export * as Accrual from "./policy/Accrual.js"
-/** Explanations of compliance answers. @since 0.1.0 */
-export * as Explanation from "./policy/Explanation.js"
-/** The member-compliance projection. @since 0.1.0 */
-export * as MemberCompliance from "./policy/MemberCompliance.js"
-/** The course-mix projection. @since 0.1.0 */
-export * as CourseMixProjection from "./policy/CourseMixProjection.js"
-/** The class-completion projection. @since 0.1.0 */
-export * as ClassCompletion from "./policy/ClassCompletion.js"
-/** The school roll-up projection. @since 0.1.0 */
-export * as SchoolRollup from "./policy/SchoolRollup.js"
+/** The event store port. @since 0.1.0 */
+export * as EventStore from "./store/EventStore.js"
+/** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
+export * as Observability from "./store/Observability.js"
+/** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
+export * as ProjectionRunner from "./store/ProjectionRunner.js"
+/** The typed errors of the store port. @since 0.1.0 */
+export * as StoreErrors from "./store/StoreErrors.js"
+/** Closed vocabularies (tiers, formats, categories, modes). @since 0.1.0 */
+export * as Vocabulary from "./Vocabulary.js"
