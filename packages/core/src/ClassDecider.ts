@@ -222,6 +222,13 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       const k = attendanceKey(d.sessionId, d.memberId)
       const current = Option.getOrElse(HashMap.get(state.attended, k), () => 0)
       if (current === 0 && !isEnrolled(state, d.memberId)) return notEnrolled(d.memberId)
+      if (state.status === "completed" && current === 0 && d.minutes > 0) {
+        return violation(
+          "class.completed",
+          "minutes",
+          `class ${d.classId} is completed; a correction cannot add attendance that was never recorded`
+        )
+      }
       if (d.minutes === current) {
         return violation(
           "correction.noChange",

@@ -13,6 +13,7 @@
 import { Result, Schema, SchemaIssue } from "effect"
 import { isInstant } from "./Calendar.js"
 import { type DomainEvent, EventCatalogue, type EventType, isEventType } from "./Events.js"
+import { fromWire } from "./Hours.js"
 import { UUID_PATTERN } from "./Ids.js"
 import { type RuleViolation, violation } from "./Rules.js"
 import { parseStreamName } from "./StreamName.js"
@@ -132,6 +133,18 @@ const orderLike = (fields: ReadonlyArray<string>, obj: Record<string, unknown>):
 const SOURCE_FIELDS: Record<string, ReadonlyArray<string>> = {
   session: ["kind", "classId", "sessionId"],
   external: ["kind", "system", "reference"]
+}
+
+const HOURS_TEXT = /"hours"\s*:\s*(-?[0-9][0-9.eE+-]*)/g
+const WIRE_AMOUNT = /^\d+(?:\.\d{1,2})?$/
+
+/** The first written form of an `"hours":` number of this value that is not a plain amount with ≤ 2 decimals. */
+const badHoursText = (line: string, hours: number): string | undefined => {
+  for (const m of line.matchAll(HOURS_TEXT)) {
+    const written = m[1] as string
+    if (!WIRE_AMOUNT.test(written) && fromWire(Number(written)) === hours) return written
+  }
+  return undefined
 }
 
 /**
@@ -255,7 +268,17 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
           violation("event.schemaVersion", "$schemaVersion", `no upcaster for ${type} version ${version}`)
         )
       }
-      payload = up(payload)
+      try {
+        payload = up(payload)
+      } catch (cause) {
+        return Result.fail(
+          violation(
+            "event.schemaVersion",
+            "$schemaVersion",
+            `the upcaster of ${type} version ${version} failed: ${(cause as Error)?.message ?? String(cause)}`
+          )
+        )
+      }
       version++
     }
     const decoded = decoderOf(type)(payload)
@@ -297,7 +320,22 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     } catch (e) {
       return Result.fail(violation("line.json", "$", `not JSON: ${(e as Error).message}`))
     }
-    return decodeRecord(json)
+    const decoded = decodeRecord(json)
+    if (Result.isSuccess(decoded) && decoded.success.type === "CreditGranted") {
+      // JSON.parse forgets how a number was written (1.2500000000000001 parses as 1.25):
+      // check the text of the hours amount itself against "at most two decimals".
+      const bad = badHoursText(text, decoded.success.data.hours)
+      if (bad !== undefined) {
+        return Result.fail(
+          violation(
+            "event.schema",
+            "hours",
+            `CreditGranted: hours written as ${bad}; at most two decimals, no exponent`
+          )
+        )
+      }
+    }
+    return decoded
   }
 
   const encodeRecord = (r: LogRecord): Record<string, unknown> => {

@@ -24,7 +24,10 @@ const streamId = Schema.String.check(
 
 const freeId = Schema.String.check(
   Schema.makeFilter(
-    (s: string) => (s.length >= 1 && s.length <= 128) || "expected a non-empty id of at most 128 characters"
+    (s: string) =>
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+      (s.length >= 1 && s.length <= 128 && !/[\u0000-\u001f\u007f]/.test(s)) ||
+      "expected a non-empty id of at most 128 characters without control characters"
   )
 )
 

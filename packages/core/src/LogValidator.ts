@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, HashMap, Result, Schema, Stream } from "effect"
+import { Effect, HashMap, Option, Result, Schema, Stream } from "effect"
 import type { ClassState } from "./ClassDecider.js"
 import type { Facts } from "./Decider.js"
 import { type EventCodec, EventLogCodec, type LogRecord } from "./EventCodec.js"
@@ -179,12 +179,22 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
         const src = e.data.source
         if (src.kind === "session") {
           const c = stateOf<ClassState>(`class-${src.classId}`)
-          if (c === undefined || c.status === "new" || !HashMap.has(c.sessions, src.sessionId)) {
+          const session = c === undefined || c.status === "new" ? undefined : HashMap.get(c.sessions, src.sessionId)
+          if (session === undefined || Option.isNone(session)) {
             return {
               error: violation(
                 "credit.unknownSession",
                 "source",
                 `session ${src.sessionId} of class ${src.classId} is not scheduled`
+              )
+            }
+          }
+          if (session.value.cancelled) {
+            return {
+              error: violation(
+                "credit.unknownSession",
+                "source",
+                `session ${src.sessionId} of class ${src.classId} is cancelled`
               )
             }
           }

@@ -65,7 +65,8 @@ export const RuleCatalogue = {
   "correction.noChange": "A correction changes the attended minutes.",
   // credit streams
   "credit.unknownMember": "Credit is granted to a registered member.",
-  "credit.unknownSession": "A session-sourced grant names a scheduled session of a planned class.",
+  "credit.unknownSession":
+    "A session-sourced grant names a scheduled, not cancelled session of a planned class (a grant made before a cancellation stays until it is revoked).",
   "credit.duplicateGrant": "A grant id is used once in a member's credit stream.",
   "credit.unknownGrant": "Only an existing grant can be revoked.",
   "credit.alreadyRevoked": "A grant is revoked at most once."

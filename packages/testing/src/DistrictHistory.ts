@@ -557,7 +557,7 @@ export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine
   }
   const sessionCredit = (m: MemberSim, c: ClassSim, s: SessionSim, minutes: number, suffix: string) => () => {
     const grantId = `${c.id}/${s.id}${suffix}`
-    if (m.status === "new" || m.grants.has(grantId)) return
+    if (m.status === "new" || s.cancelled || m.grants.has(grantId)) return
     emit("CreditGranted", {
       memberId: m.id,
       grantId: grantId as Ids.GrantId,

@@ -9,6 +9,11 @@
  * member who enrols or is credited, the session a grant names) are the command
  * handler's to look up, not the decider's: when the decider accepts, the
  * validator may still reject with one of those, and with nothing else.
+ *
+ * By design (Decider.ts) `decide` and the validator share each kind's `check`,
+ * so for in-stream rules this law holds by construction; what it guards is that
+ * sharing — commands map to the events they claim, envelopes and codec add no
+ * surprise — and the boundary of the cross-stream rules.
  */
 import { fc, test } from "@fast-check/vitest"
 import {
