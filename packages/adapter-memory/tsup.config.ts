@@ -1,16 +1,2 @@
-import { defineConfig } from "tsup"
-
-// Same file in every package: src/index.ts -> dist/index.{js,cjs}; declarations come from
-// scripts/build-types.mjs (tsc, unbundled) -> dist/types/**/*.{d.ts,d.cts}.
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: false,
-  tsconfig: "tsconfig.build.json",
-  target: "es2022",
-  platform: "node",
-  sourcemap: true,
-  clean: true,
-  splitting: false,
-  treeshake: false
-})
+// Every package builds the same way: see scripts/tsup.shared.ts.
+export { default } from "../../scripts/tsup.shared.ts"

@@ -92,6 +92,17 @@ const liveSession = (
 const notEnrolled = (memberId: MemberId) =>
   violation("enrollment.notEnrolled", "memberId", `member ${memberId} is not enrolled`)
 
+/** The live session a member's event concerns, and their key, if they are enrolled. */
+const enrolledAtLiveSession = (
+  state: ClassState,
+  d: { readonly sessionId: SessionId; readonly memberId: MemberId }
+): { readonly session: SessionFacts; readonly key: string } | { readonly error: RuleViolation } => {
+  const s = liveSession(state, d.sessionId)
+  if ("error" in s) return s
+  if (!isEnrolled(state, d.memberId)) return { error: notEnrolled(d.memberId) }
+  return { session: s.session, key: attendanceKey(d.sessionId, d.memberId) }
+}
+
 const exceeds = (minutes: number, session: SessionFacts, sessionId: SessionId) =>
   minutes > session.minutes
     ? violation(
@@ -169,10 +180,9 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       return isEnrolled(state, event.data.memberId) ? undefined : notEnrolled(event.data.memberId)
     case "AttendanceRecorded": {
       const d = event.data
-      const s = liveSession(state, d.sessionId)
+      const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
-      if (!isEnrolled(state, d.memberId)) return notEnrolled(d.memberId)
-      const k = attendanceKey(d.sessionId, d.memberId)
+      const k = s.key
       if (HashMap.has(state.attended, k)) {
         return violation(
           "attendance.duplicate",
@@ -190,10 +200,9 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
     }
     case "LeaveGranted": {
       const d = event.data
-      const s = liveSession(state, d.sessionId)
+      const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
-      if (!isEnrolled(state, d.memberId)) return notEnrolled(d.memberId)
-      const k = attendanceKey(d.sessionId, d.memberId)
+      const k = s.key
       if (HashSet.has(state.leave, k)) {
         return violation("leave.duplicate", "memberId", `member ${d.memberId} already has leave for ${d.sessionId}`)
       }
@@ -203,10 +212,9 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
     }
     case "MakeUpCompleted": {
       const d = event.data
-      const s = liveSession(state, d.sessionId)
+      const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
-      if (!isEnrolled(state, d.memberId)) return notEnrolled(d.memberId)
-      const k = attendanceKey(d.sessionId, d.memberId)
+      const k = s.key
       if (HashMap.has(state.attended, k)) {
         return violation("makeUp.attended", "sessionId", `member ${d.memberId} attended ${d.sessionId}`)
       }
