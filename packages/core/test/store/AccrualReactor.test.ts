@@ -40,9 +40,8 @@ const activeCredit = Effect.gen(function* () {
   const all = yield* Stream.runCollect(es.readAll({ categories: ["credit"] }))
   const active = new Map<string, number>()
   for (const r of all) {
-    const key = `${r.data.memberId}/${r.data.grantId}`
-    if (r.type === "CreditGranted") active.set(key, r.data.hours)
-    else if (r.type === "CreditRevoked") active.delete(key)
+    if (r.type === "CreditGranted") active.set(`${r.data.memberId}/${r.data.grantId}`, r.data.hours)
+    else if (r.type === "CreditRevoked") active.delete(`${r.data.memberId}/${r.data.grantId}`)
   }
   return { active, events: all.length }
 })
