@@ -10,7 +10,7 @@
 // prefixes; "none" for floors only), --no-floors, --profile=<adapter> (node --cpu-prof into
 // bench/results/tmp/prof), --keep (keep the stores), --write-docs (update docs/benchmarks.md),
 // --timeout=<seconds per child>, --no-projections (D1 replays through the bench fold only),
-// --seed=N, --self-test (runs a deliberately broken adapter: the run must exit 1).
+// --seed=N, --members=N (district size, for profiling), --self-test (runs a deliberately broken adapter: the run must exit 1).
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
@@ -66,7 +66,8 @@ const { findProjections } = await import("./lib/projections.mjs")
 const core = await import("@xueshi/core")
 const { newestMtime } = await import("./lib/packages.mjs")
 
-const sizes = smoke ? plan.SMOKE : plan.FULL
+const sizes = structuredClone(smoke ? plan.SMOKE : plan.FULL)
+if (opt("members") !== undefined) sizes.D1.members = Number(opt("members")) // for profiling; the size is the default
 const workloadsToRun = ["W1", "W2", "W3", "W4", "D1"].filter(
   (w) => only === undefined || only.includes(w) || (w === "D1" && only.includes("D2"))
 )

@@ -28,7 +28,7 @@ export const FLOOR_LABELS = {
   "jsonl.flushPerBatch": "floor: JSONL, one write + fdatasync per batch",
   "jsonl.parse": "floor: JSONL read + JSON.parse",
   "jsonl.read": "floor: JSONL read, no parse",
-  "jsonl.cutTail": "floor: JSONL cut torn tail",
+  "jsonl.cutTail": "floor: JSONL read + cut torn tail",
   "pg.insertPerTx": "floor: PG, one INSERT per transaction",
   "pg.insert100": "floor: PG, 100-row INSERT",
   "pg.copy": "floor: PG, COPY",

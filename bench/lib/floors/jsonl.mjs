@@ -164,10 +164,17 @@ export const readAll = (file) => {
   return [{ row: "D2 open", value: ms, unit: "ms", ms, bytes: size, lines }]
 }
 
-/** D2 floor, recovery: cut the last line mid-way, then find the last complete line from the end and truncate. */
+/**
+ * D2 floor, recovery: cut the last line mid-way (untimed), then what an open that meets a torn
+ * tail must at least do: read every line, find the last complete one and truncate after it.
+ */
 export const recover = (file) => {
   tearTail(file)
   const t0 = performance.now()
+  let lines = 0
+  forEachLine(file, () => {
+    lines++
+  })
   const fd = fs.openSync(file, "r+")
   const size = fs.fstatSync(fd).size
   const buf = Buffer.allocUnsafe(Math.min(size, 1 << 20))
@@ -178,7 +185,7 @@ export const recover = (file) => {
   fs.fdatasyncSync(fd)
   fs.closeSync(fd)
   const ms = performance.now() - t0
-  return [{ row: "D2 recovery", value: ms, unit: "ms", ms, cut: size - keep }]
+  return [{ row: "D2 recovery", value: ms, unit: "ms", ms, cut: size - keep, lines }]
 }
 
 /** Truncates the last line of a file half-way (a torn tail). Returns the bytes cut. */
