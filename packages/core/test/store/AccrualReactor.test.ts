@@ -2,19 +2,11 @@
 // CreditGranted/CreditRevoked through command handling and ends with the same active credit as
 // batch accrual over the same log; a second reactor run over the same store adds nothing, and
 // neither does a run whose checkpoint saves fail after its commands were appended.
-import { Context, Effect, Layer, Schedule, Stream } from "effect"
+import { Effect, Schedule, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
-import {
-  Accrual,
-  CheckpointStore,
-  CreditReactor,
-  EventStore,
-  type Events,
-  Presets,
-  StoreErrors
-} from "../../src/index.js"
-import { MemoryEventStore, run } from "./Support.js"
+import { Accrual, CreditReactor, EventStore, type Events, Presets } from "../../src/index.js"
+import { crashyStore, run } from "./Support.js"
 
 const policy = Presets.composePolicySet({
   id: "reactor-test",
@@ -75,28 +67,8 @@ describe("the accrual reactor over a store", () => {
   }, 120_000)
 
   it("is exactly once in effect when checkpoint saves fail after the commands were appended", async () => {
-    let failSaves = 3
-    const crashy = Layer.effectContext(
-      Effect.sync(() => {
-        const m = MemoryEventStore.make()
-        return Context.make(EventStore.EventStore, m.eventStore).pipe(
-          Context.add(CheckpointStore.CheckpointStore, m.checkpoints),
-          Context.add(
-            CheckpointStore.ProjectionStore,
-            CheckpointStore.ProjectionStore.of({
-              ...m.projections,
-              save: (name, expected, snapshot) =>
-                Effect.suspend(() =>
-                  failSaves-- > 0
-                    ? Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
-                    : m.projections.save(name, expected, snapshot)
-                )
-            })
-          ),
-          Context.add(CheckpointStore.SnapshotStore, m.snapshots)
-        )
-      })
-    )
+    const failures = { left: 3 }
+    const crashy = crashyStore(failures)
     const expected = batch()
     await run(
       Effect.gen(function* () {
@@ -106,7 +78,7 @@ describe("the accrual reactor over a store", () => {
           retrySchedule: Schedule.spaced("1 millis")
         })
         yield* reactor.whenCaughtUp
-        expect(failSaves).toBeLessThan(0)
+        expect(failures.left).toBeLessThan(0)
         expect((yield* activeCredit).active).toEqual(expected)
       }),
       crashy

@@ -1,18 +1,16 @@
 import { fc, test } from "@fast-check/vitest"
-import { Context, Effect, Exit, Layer, Schedule, Scope, Stream } from "effect"
+import { Effect, Exit, Schedule, Scope, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import {
-  CheckpointStore,
   CommandHandler,
   Commands,
   type CreditDecider,
   CreditReactor,
   EventStore,
   type Events,
-  type Ids,
-  StoreErrors
+  type Ids
 } from "../../src/index.js"
-import { MemoryEventStore, run, runExit } from "./Support.js"
+import { crashyStore, run, runExit } from "./Support.js"
 
 // A stand-in for the credit accrual of the policies: 1 hour of credit per
 // AttendanceRecorded, revoked when the attendance is corrected to 0 minutes.
@@ -91,28 +89,8 @@ describe("CreditReactor", () => {
   it("is exactly once in effect when a batch is redelivered after its commands were appended", async () => {
     // the first saves of the reactor's checkpoint fail AFTER its commands were appended:
     // the runner reloads the old checkpoint and redelivers the batch
-    let failSaves = 2
-    const crashy = Layer.effectContext(
-      Effect.sync(() => {
-        const m = MemoryEventStore.make()
-        return Context.make(EventStore.EventStore, m.eventStore).pipe(
-          Context.add(CheckpointStore.CheckpointStore, m.checkpoints),
-          Context.add(
-            CheckpointStore.ProjectionStore,
-            CheckpointStore.ProjectionStore.of({
-              ...m.projections,
-              save: (name, expected, snapshot) =>
-                Effect.suspend(() =>
-                  failSaves-- > 0
-                    ? Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
-                    : m.projections.save(name, expected, snapshot)
-                )
-            })
-          ),
-          Context.add(CheckpointStore.SnapshotStore, m.snapshots)
-        )
-      })
-    )
+    const failures = { left: 2 }
+    const crashy = crashyStore(failures)
     await run(
       Effect.gen(function* () {
         const es = yield* EventStore.EventStore
@@ -123,7 +101,7 @@ describe("CreditReactor", () => {
         )
         const reactor = yield* CreditReactor.start(standIn, { retrySchedule: Schedule.spaced("1 millis") })
         yield* reactor.whenCaughtUp
-        expect(failSaves).toBeLessThan(0)
+        expect(failures.left).toBeLessThan(0)
         expect(yield* ledger("M1")).toEqual(["CreditGranted:C1/S1", "CreditRevoked:C1/S1", "CreditGranted:C1/S2"])
       }),
       crashy

@@ -1,8 +1,8 @@
 // Shared by the store tests: the memory adapter (by relative path: @xueshi/core cannot
 // depend on an adapter package) and small helpers.
-import { Effect, type Layer, type Scope } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import { MemoryEventStore } from "../../../adapter-memory/src/index.js"
-import type { CheckpointStore, EventStore } from "../../src/index.js"
+import { CheckpointStore, EventStore, StoreErrors } from "../../src/index.js"
 
 export { MemoryEventStore }
 
@@ -23,3 +23,30 @@ export const runExit = <A, E>(
   effect: Effect.Effect<A, E, Services | Scope.Scope>,
   layer: Layer.Layer<Services> = MemoryEventStore.layer()
 ) => Effect.runPromiseExit(Effect.scoped(Effect.provide(Effect.scoped(effect), layer)))
+
+/**
+ * A memory store whose first `failures.left` projection saves fail (a crash after a batch's
+ * effects, before its checkpoint): the runner must reload and redeliver the batch.
+ */
+export const crashyStore = (failures: { left: number }): Layer.Layer<Services> =>
+  Layer.effectContext(
+    Effect.sync(() => {
+      const m = MemoryEventStore.make()
+      return Context.make(EventStore.EventStore, m.eventStore).pipe(
+        Context.add(CheckpointStore.CheckpointStore, m.checkpoints),
+        Context.add(
+          CheckpointStore.ProjectionStore,
+          CheckpointStore.ProjectionStore.of({
+            ...m.projections,
+            save: (name, expected, snapshot) =>
+              Effect.suspend(() =>
+                failures.left-- > 0
+                  ? Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
+                  : m.projections.save(name, expected, snapshot)
+              )
+          })
+        ),
+        Context.add(CheckpointStore.SnapshotStore, m.snapshots)
+      )
+    })
+  )
