@@ -10,6 +10,7 @@
 // prefixes; "none" for floors only), --no-floors, --profile=<adapter> (node --cpu-prof into
 // bench/results/tmp/prof), --keep (keep the stores), --write-docs (update docs/benchmarks.md),
 // --timeout=<seconds per child>, --no-projections (D1 replays through the bench fold only),
+// --district=testing (D1 uses @xueshi/testing's DistrictGenerator instead of bench/lib/district.mjs),
 // --seed=N, --members=N (district size, for profiling), --self-test (runs a deliberately broken adapter: the run must exit 1).
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
@@ -40,6 +41,7 @@ const writeDocs = flag("write-docs")
 const timeoutSec = Number(opt("timeout") ?? (smoke ? 120 : 1200))
 const seed = Number(opt("seed") ?? 20250301)
 const noProjections = flag("no-projections")
+const districtGenerator = opt("district") ?? "bench"
 
 const log = (s) => process.stderr.write(`${s}\n`)
 
@@ -163,10 +165,15 @@ try {
  * domain rules of event-log-v1), and the full one passes encodeAppend (sampled), which also
  * gives the event count D2 checks the cold open against.
  */
-const districtEvents = (() => {
+const districtEvents = await (async () => {
   if (!workloadsToRun.includes("D1")) return 0
   const members = sizes.D1.members
-  const small = generateDistrict({ members: Math.min(members, 600), seed })
+  const { testingDistrict } = await import("./lib/datasets.mjs")
+  const gen = async (m) =>
+    districtGenerator === "testing"
+      ? { entries: await testingDistrict({ members: m, seed }), schools: "?", classes: "?", members: m }
+      : generateDistrict({ members: m, seed })
+  const small = await gen(Math.min(members, 600))
   const v = new Map()
   let pos = 0
   const lines = small.entries.map((e) => {
@@ -180,7 +187,7 @@ const districtEvents = (() => {
     process.exit(1)
   }
   const t0 = performance.now()
-  const d = generateDistrict({ members, seed })
+  const d = await gen(members)
   try {
     checkAppends(importPlan(d.entries), { sampleEvery: smoke ? 1 : 53 })
   } catch (e) {
@@ -278,7 +285,8 @@ const runJob = async ({ label, jobBase, phases, subjectOf, meta, isFloor, entry 
         slug: `${slug}_${phase}`,
         seed,
         expectedEvents: districtEvents,
-        noProjections
+        noProjections,
+        district: districtGenerator
       }
       const t0 = Date.now()
       const cpuProf = profile !== undefined && !isFloor && entry?.name.startsWith(profile)
@@ -495,8 +503,11 @@ const notesOf = (r) => {
     else n.push(`wall ${fmtMs(r.reps.map((x) => x.ms).sort((a, b) => a - b)[r.reps.length >> 1])}`)
     n.push(`peak RSS ${Math.round(s.rssMiB)} MiB`)
   }
-  if (r.row === "D2 recovery" && s.cut !== undefined)
-    n.push(`cut ${s.cut} B${s.lost !== undefined ? `, ${s.lost} event(s) set aside` : ""}`)
+  if (r.row === "D2 recovery" && s.cut !== undefined) {
+    const q = s.quarantined === undefined ? "" : `; the open reports the torn append, ${s.quarantined} B quarantined`
+    n.push(`tail cut by ${s.cut} B${q}`)
+  }
+  if (r.row === "D2 recovery" && r.kind === "adapter" && s.checksOk) n.push("store = imported events ✓")
   if (r.errors.length > 0) n.push(`${r.errors.length} rep(s) failed: ${r.errors[0]}`)
   return n.join("; ")
 }
@@ -574,7 +585,7 @@ const header = [
   `xueshi bench (${env.mode}): ${env.date}, ${reps} repetition(s) per row, each in a fresh process; ${elapsed} s in all`,
   `machine: ${env.nproc} cores, ${env.memGiB} GiB, ${env.cpu}; ${env.platform}`,
   `versions: node ${env.node}, effect ${env.effect}, pg ${env.pg}; PostgreSQL ${env.postgres}`,
-  `data: seed ${seed}; mean payload ${env.payloadBytes} B; W1 ${JSON.stringify(sizes.W1)}; W2/W4 ${JSON.stringify(sizes.W2)}; W3 ${JSON.stringify(sizes.W3)}; D1 ${env.districtMembers} members, ${env.districtEvents} events`,
+  `data: seed ${seed}; mean payload ${env.payloadBytes} B; W1 ${JSON.stringify(sizes.W1)}; W2/W4 ${JSON.stringify(sizes.W2)}; W3 ${JSON.stringify(sizes.W3)}; D1 ${env.districtMembers} members, ${env.districtEvents} events (${districtGenerator === "testing" ? "@xueshi/testing DistrictGenerator" : "bench/lib/district.mjs"})`,
   `D1 projections: ${env.projections}`
 ].join("\n")
 

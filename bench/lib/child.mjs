@@ -62,17 +62,27 @@ const runFloor = async (job) => {
     case "W4:pg.keyset":
       return pgFloor.w4(w2Data(seed, size))
     case "D1:array":
-      return arrayFloor.d1(loadDistrict({ members: job.size.members, seed: job.seed }), projectionFold())
+      return arrayFloor.d1(
+        await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district }),
+        projectionFold()
+      )
     case "D1:pg":
-      return pgFloor.d1(loadDistrict({ members: job.size.members, seed: job.seed }), projectionFold())
+      return pgFloor.d1(
+        await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district }),
+        projectionFold()
+      )
     case "D1:jsonl": {
       const file = path.join(dir, "district.jsonl")
       if (job.phase === "import") {
-        return jsonlFloor.batches(dir, loadDistrict({ members: job.size.members, seed: job.seed }).appends, {
-          flush: false,
-          row: "D1 import",
-          file: "district.jsonl"
-        })
+        return jsonlFloor.batches(
+          dir,
+          (await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })).appends,
+          {
+            flush: false,
+            row: "D1 import",
+            file: "district.jsonl"
+          }
+        )
       }
       if (job.phase === "replay") return jsonlFloor.replay(file, { row: "D1 replay", projectionFold: projectionFold() })
       if (job.phase === "d2") return [...jsonlFloor.readAll(file), ...jsonlFloor.recover(file)]
@@ -110,7 +120,7 @@ const runAdapter = async (job) => {
       case "D1": {
         const pf = projectionFold()
         if (job.phase === "all") {
-          const district = loadDistrict({ members: job.size.members, seed: job.seed })
+          const district = await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })
           return await W.withStore(layer, (store) =>
             Effect.gen(function* () {
               const imported = yield* W.importDistrict(store, district)
@@ -120,7 +130,7 @@ const runAdapter = async (job) => {
           )
         }
         if (job.phase === "import") {
-          const district = loadDistrict({ members: job.size.members, seed: job.seed })
+          const district = await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })
           return await W.withStore(layer, (store) => W.importDistrict(store, district))
         }
         if (job.phase === "replay") {

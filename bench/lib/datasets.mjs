@@ -1,7 +1,8 @@
 // The data of each workload, built (or loaded) before any timing starts.
 import fs from "node:fs"
 import { generateDistrict, importPlan } from "./district.mjs"
-import { makeW1, makeW2, wireData } from "./events.mjs"
+import { makeW1, makeW2, recordedAtOf, wireData } from "./events.mjs"
+import { makeRng, uuid } from "./rng.mjs"
 
 export const w1Data = (seed, size) => makeW1(seed, size)
 export const w2Data = (seed, size) => makeW2(seed, size)
@@ -42,9 +43,29 @@ export const forEachLine = (file, onLine, chunkSize = 8 << 20) => {
  * The district year as an import plan of runtime appends: regenerated from the seed in each child
  * (faster than parsing 1.4 million JSON lines back), identical in every process.
  */
-export const loadDistrict = ({ members, seed }) => {
-  const d = generateDistrict({ members, seed })
-  return { events: d.entries.length, appends: importPlan(d.entries) }
+export const loadDistrict = async ({ members, seed, generator = "bench" }) => {
+  const entries =
+    generator === "testing" ? await testingDistrict({ members, seed }) : generateDistrict({ members, seed }).entries
+  return { events: entries.length, appends: importPlan(entries) }
+}
+
+/**
+ * The district of `@xueshi/testing`'s DistrictGenerator (the policies issue's generator), as
+ * entries; its records carry no id, so each gets a seeded UUID (`--district=testing`).
+ */
+export const testingDistrict = async ({ members, seed }) => {
+  const { DistrictGenerator } = await import("@xueshi/testing")
+  const rng = makeRng(seed)
+  const entries = []
+  for (const r of DistrictGenerator.generateDistrict({ members, seed })) {
+    entries.push({
+      stream: r.stream,
+      event: { type: r.type, data: r.data },
+      id: r.id ?? uuid(rng),
+      recordedAt: r.recordedAt ?? recordedAtOf(entries.length)
+    })
+  }
+  return entries
 }
 
 /** Wire records of a list of runtime appends, with the versions and positions they get in an empty store. */
