@@ -1,8 +1,6 @@
-// The memory floor: a JS array of records and a Map of stream versions; the least code that
-// appends with an exact expected version and replays in global order.
-import { eventAt, idOf, recordedAtOf, streamOf, w3Streams } from "../events.mjs"
 import { idSetChecksum, makeFold } from "../fold.mjs"
 import { percentile } from "../stats.mjs"
+import { runW3Workers, w3Row } from "./w3.mjs"
 
 const makeArrayStore = () => {
   const log = []
@@ -67,44 +65,14 @@ export const w2 = (appends) => {
 }
 
 /** W3 on the array: 8 async workers read a version, yield, then append or retry on conflict. */
-export const w3 = async (seed, { workers, perWorker, streams }) => {
+export const w3 = async (seed, config) => {
   const store = makeArrayStore()
-  const version = async (s) => store.versions.get(s) ?? 0
-  let conflicts = 0
-  const committed = []
-  const t0 = performance.now()
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      const picks = w3Streams(seed, w, perWorker, streams)
-      for (let i = 0; i < perWorker; i++) {
-        const s = picks[i]
-        const name = streamOf(s).name
-        const id = idOf(seed, "W3", w * perWorker + i)
-        for (;;) {
-          const v = await version(name)
-          const ev = { event: eventAt(seed, s, v + 1), id, recordedAt: recordedAtOf(w * perWorker + i) }
-          if (store.append(name, [ev], v)) break
-          conflicts++
-        }
-        committed.push(id)
-      }
-    })
-  )
-  const ms = performance.now() - t0
+  const { committed, conflicts, ms } = await runW3Workers(store, seed, config)
+  const total = config.workers * config.perWorker
   const errors = []
-  const total = workers * perWorker
   if (store.log.length !== total) errors.push(`log holds ${store.log.length} events, ${total} committed`)
   if (idSetChecksum(store.log.map((r) => r.id)) !== idSetChecksum(committed)) errors.push("replay checksum differs")
-  return [
-    {
-      row: "W3",
-      value: total / (ms / 1000),
-      unit: "events/s",
-      ms,
-      conflicts,
-      check: { ok: errors.length === 0, errors }
-    }
-  ]
+  return [w3Row(total, ms, conflicts, errors)]
 }
 
 /** W4: build the W2 log, then replay it in global order through the fold. */

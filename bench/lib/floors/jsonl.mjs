@@ -4,9 +4,10 @@
 import fs from "node:fs"
 import path from "node:path"
 import { forEachLine } from "../datasets.mjs"
-import { eventAt, idOf, recordedAtOf, streamOf, w3Streams, wireData } from "../events.mjs"
+import { wireData } from "../events.mjs"
 import { idSetChecksum, makeFold } from "../fold.mjs"
 import { percentile } from "../stats.mjs"
+import { runW3Workers, w3Row } from "./w3.mjs"
 
 const encode = (stream, e, version, position) =>
   JSON.stringify({
@@ -82,48 +83,18 @@ export const batches = (dir, appends, { flush, row = "W2", file = "w2.jsonl" }) 
 }
 
 /** W3: 8 async workers, each append written and flushed on its own (no group commit). */
-export const w3 = async (dir, seed, { workers, perWorker, streams }) => {
+export const w3 = async (dir, seed, config) => {
   const file = path.join(dir, "w3.jsonl")
   const store = makeJsonlStore(file, { flush: true })
-  const version = async (s) => store.versions.get(s) ?? 0
-  let conflicts = 0
-  const committed = []
-  const t0 = performance.now()
-  await Promise.all(
-    Array.from({ length: workers }, async (_, w) => {
-      const picks = w3Streams(seed, w, perWorker, streams)
-      for (let i = 0; i < perWorker; i++) {
-        const s = picks[i]
-        const name = streamOf(s).name
-        const id = idOf(seed, "W3", w * perWorker + i)
-        for (;;) {
-          const v = await version(name)
-          const ev = { event: eventAt(seed, s, v + 1), id, recordedAt: recordedAtOf(w * perWorker + i) }
-          if (store.append(name, [ev], v)) break
-          conflicts++
-        }
-        committed.push(id)
-      }
-    })
-  )
-  const ms = performance.now() - t0
+  const { committed, conflicts, ms } = await runW3Workers(store, seed, config)
   store.close()
   const ids = []
   forEachLine(file, (line) => ids.push(JSON.parse(line).id))
-  const total = workers * perWorker
+  const total = config.workers * config.perWorker
   const errors = []
   if (ids.length !== total) errors.push(`file holds ${ids.length} events, ${total} committed`)
   if (idSetChecksum(ids) !== idSetChecksum(committed)) errors.push("replay checksum differs")
-  return [
-    {
-      row: "W3",
-      value: total / (ms / 1000),
-      unit: "events/s",
-      ms,
-      conflicts,
-      check: { ok: errors.length === 0, errors }
-    }
-  ]
+  return [w3Row(total, ms, conflicts, errors)]
 }
 
 /** Replays a JSONL file through the fold (and projections), parsing each line. */
