@@ -5,7 +5,7 @@
 //
 // Uses the BUILT package: `pnpm build` first, then `node bench/district-fold.mjs [--members N] [--seed S] [--shared]`.
 // With --shared, the four projections share ONE fact store (the roll-up's, which keeps every slice):
-// every projection's query reads any fact store that holds the slices it needs.
+// every projection's query reads any fact store (they all keep the whole one).
 // Run it with `node --expose-gc` to also see the heap held by the folded states.
 import { performance } from "node:perf_hooks"
 import { Accrual, ClassCompletion, CourseMixProjection, MemberCompliance, Presets, SchoolRollup } from "@xueshi/core"

@@ -8,16 +8,15 @@
  *
  * @since 0.1.0
  */
-import { Effect, HashMap, Option, Result, Schema, Stream } from "effect"
+import { Effect, Result, Schema, Stream } from "effect"
 import type { ClassState } from "./ClassDecider.js"
-import type { Facts } from "./Decider.js"
 import { type EventCodec, EventLogCodec, type LogRecord } from "./EventCodec.js"
 import { type DomainEvent, EventCatalogue } from "./Events.js"
 import type { MemberState } from "./MemberDecider.js"
+import { checkReferences, type ReferenceCheck, type ReferenceLookup, sessionIn } from "./References.js"
 import { RuleIdSchema, type RuleViolation, violation } from "./Rules.js"
 import type { SchoolState } from "./SchoolDecider.js"
 import { StreamKinds } from "./StreamKinds.js"
-import { tierRank } from "./Vocabulary.js"
 
 /**
  * A line of a log breaks a rule: its 1-based line number, the rule, the field
@@ -128,83 +127,12 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
 
   const stateOf = <S>(stream: string): S | undefined => streams.get(stream)?.state as S | undefined
 
-  const referenceFacts = (e: DomainEvent): { facts?: Facts; error?: RuleViolation } => {
-    if (!references) return {}
-    switch (e.type) {
-      case "SchoolRegistered": {
-        if (e.data.parentId === undefined) return {}
-        const parent = stateOf<SchoolState>(`school-${e.data.parentId}`)
-        if (parent === undefined || parent.status !== "registered") {
-          return {
-            error: violation("school.unknownParent", "parentId", `parent school ${e.data.parentId} is not registered`)
-          }
-        }
-        if (tierRank[parent.tier] >= tierRank[e.data.tier]) {
-          return {
-            error: violation(
-              "school.parentTier",
-              "parentId",
-              `a ${parent.tier} school cannot be the parent of a ${e.data.tier} school`
-            )
-          }
-        }
-        return {}
-      }
-      case "MemberRegistered":
-      case "MemberTransferred":
-      case "ClassPlanned": {
-        const s = stateOf<SchoolState>(`school-${e.data.schoolId}`)
-        if (s !== undefined && s.status === "registered") return {}
-        const rule = e.type === "ClassPlanned" ? "class.unknownSchool" : "member.unknownSchool"
-        return { error: violation(rule, "schoolId", `school ${e.data.schoolId} is not registered`) }
-      }
-      case "MemberEnrolled": {
-        const m = stateOf<MemberState>(`member-${e.data.memberId}`)
-        if (m === undefined || m.status !== "active") {
-          return {
-            error: violation(
-              "enrollment.unknownMember",
-              "memberId",
-              `member ${e.data.memberId} is not a registered member`
-            )
-          }
-        }
-        return { facts: { memberCategories: m.categories } }
-      }
-      case "CreditGranted": {
-        const m = stateOf<MemberState>(`member-${e.data.memberId}`)
-        if (m === undefined || m.status === "new") {
-          return { error: violation("credit.unknownMember", "memberId", `member ${e.data.memberId} is not registered`) }
-        }
-        const src = e.data.source
-        if (src.kind === "session") {
-          const c = stateOf<ClassState>(`class-${src.classId}`)
-          const session = c === undefined || c.status === "new" ? undefined : HashMap.get(c.sessions, src.sessionId)
-          if (session === undefined || Option.isNone(session)) {
-            return {
-              error: violation(
-                "credit.unknownSession",
-                "source",
-                `session ${src.sessionId} of class ${src.classId} is not scheduled`
-              )
-            }
-          }
-          if (session.value.cancelled) {
-            return {
-              error: violation(
-                "credit.unknownSession",
-                "source",
-                `session ${src.sessionId} of class ${src.classId} is cancelled`
-              )
-            }
-          }
-        }
-        return {}
-      }
-      default:
-        return {}
-    }
+  const lookup: ReferenceLookup = {
+    school: (id) => stateOf<SchoolState>(`school-${id}`),
+    member: (id) => stateOf<MemberState>(`member-${id}`),
+    session: (classId, sessionId) => sessionIn(stateOf<ClassState>(`class-${classId}`), sessionId)
   }
+  const referenceFacts = (e: DomainEvent): ReferenceCheck => (references ? checkReferences(e, lookup) : {})
 
   const fail = (v: RuleViolation, stream?: string): LineOutcome => ({
     _tag: "Error",

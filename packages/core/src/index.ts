@@ -9,12 +9,16 @@
 export * as Calendar from "./Calendar.js"
 /** The decider of class streams. @since 0.1.0 */
 export * as ClassDecider from "./ClassDecider.js"
+/** The Promise face: a client over a store layer, for callers who do not use Effect. @since 0.1.0 */
+export * as Client from "./Client.js"
 /** Commands. @since 0.1.0 */
 export * as Commands from "./Commands.js"
 /** The decider of credit streams. @since 0.1.0 */
 export * as CreditDecider from "./CreditDecider.js"
 /** The decider shape. @since 0.1.0 */
 export * as Decider from "./Decider.js"
+/** The district report: one typed value with a stable JSON form. @since 0.1.0 */
+export * as DistrictReport from "./DistrictReport.js"
 /** The log line codec and upcasters. @since 0.1.0 */
 export * as EventCodec from "./EventCodec.js"
 /** Event payload schemas and the event catalogue. @since 0.1.0 */
@@ -23,6 +27,12 @@ export * as Events from "./Events.js"
 export * as Hours from "./Hours.js"
 /** Branded ids. @since 0.1.0 */
 export * as Ids from "./Ids.js"
+/** Plain inputs at the boundary: commands, ids, dates and hours validated and branded. @since 0.1.0 */
+export * as Input from "./Input.js"
+/** The ledger: one fact store, credit derived under a policy set, every answer. @since 0.1.0 */
+export * as Ledger from "./Ledger.js"
+/** Where a log comes from: text, lines, async lines or a Stream. @since 0.1.0 */
+export * as LogSource from "./LogSource.js"
 /** The log validator. @since 0.1.0 */
 export * as LogValidator from "./LogValidator.js"
 /** The decider of member streams. @since 0.1.0 */
@@ -57,6 +67,8 @@ export * as Requirement from "./policy/Requirement.js"
 export * as SchoolRollup from "./policy/SchoolRollup.js"
 /** Exact rational shares. @since 0.1.0 */
 export * as Rational from "./Rational.js"
+/** Integrity across streams: the reference rules shared by validation and command handling. @since 0.1.0 */
+export * as References from "./References.js"
 /** The rule catalogue and rule violations. @since 0.1.0 */
 export * as Rules from "./Rules.js"
 /** The decider of school streams. @since 0.1.0 */
@@ -75,6 +87,10 @@ export * as CommandHandler from "./store/CommandHandler.js"
 export * as CreditReactor from "./store/CreditReactor.js"
 /** The event store port. @since 0.1.0 */
 export * as EventStore from "./store/EventStore.js"
+/** A ledger kept live over any event store, with its credit derived and recorded. @since 0.1.0 */
+export * as LiveLedger from "./store/LiveLedger.js"
+/** Import and export by event-log-v1: all or nothing, idempotent, byte-identical round trip. @since 0.1.0 */
+export * as LogTransfer from "./store/LogTransfer.js"
 /** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
 export * as Observability from "./store/Observability.js"
 /** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
@@ -83,3 +99,5 @@ export * as ProjectionRunner from "./store/ProjectionRunner.js"
 export * as StoreErrors from "./store/StoreErrors.js"
 /** Closed vocabularies (tiers, formats, categories, modes). @since 0.1.0 */
 export * as Vocabulary from "./Vocabulary.js"
+/** What-if: the same history under two policy sets, who changes status, how each school moves. @since 0.1.0 */
+export * as WhatIf from "./WhatIf.js"

@@ -379,12 +379,9 @@ export const accrueAll = (facts: Facts.FactsState, policy: PolicySet): Array<Cre
  */
 export const accrue = (events: Iterable<DomainEvent>, policy: PolicySet): Array<CreditCommand> => {
   const facts = Facts.emptyFacts()
-  const slices: Facts.Slices = { schools: false, members: false, classes: "full", credit: true }
-  for (const e of events) Facts.applyFact(facts, e, policy.timeZone, slices)
+  for (const e of events) Facts.applyFact(facts, e, policy.timeZone)
   return accrueAll(facts, policy)
 }
-
-const reactorSlices: Facts.Slices = { schools: false, members: false, classes: "full", credit: true }
 
 /**
  * An incremental accrual for a credit reactor (`store/CreditReactor`): a fold
@@ -416,7 +413,7 @@ export const reactor = (
     return Facts.emptyFacts()
   },
   react: (state, record) => {
-    Facts.applyFact(state, record, policy.timeZone, reactorSlices)
+    Facts.applyFact(state, record, policy.timeZone)
     let commands: Array<CreditCommand> = []
     switch (record.type) {
       case "AttendanceRecorded":
@@ -437,7 +434,7 @@ export const reactor = (
       default:
         return [state, commands]
     }
-    for (const e of toEvents(commands)) Facts.applyFact(state, e, policy.timeZone, reactorSlices)
+    for (const e of toEvents(commands)) Facts.applyFact(state, e, policy.timeZone)
     return [state, commands]
   },
   encodeState: toJsonValue,

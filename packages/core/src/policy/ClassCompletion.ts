@@ -223,8 +223,6 @@ export interface ClassCompletionQuery {
   readonly memberId?: string
 }
 
-const slices: Facts.Slices = { schools: false, members: false, classes: "full", credit: false }
-
 /**
  * The class-completion projection under a policy set (its completion rule and
  * credit policy). `query` answers `undefined` for an unknown class.
@@ -238,7 +236,7 @@ export const make = (
   get initial() {
     return Facts.emptyFacts()
   },
-  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone, slices),
+  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) => {
     const c = state.classes.get(q.classId)
     return c === undefined ? undefined : evaluateClass(c, policy, q.asOf, q.memberId)

@@ -208,8 +208,6 @@ export const evaluateMix = (
   }
 }
 
-const slices: Facts.Slices = { schools: true, members: false, classes: "full", credit: false }
-
 /**
  * The course-mix projection under a policy set (its `courseMix` rules).
  *
@@ -220,7 +218,7 @@ export const make = (policy: PolicySet): Projection<Facts.FactsState, CourseMixQ
   get initial() {
     return Facts.emptyFacts()
   },
-  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone, slices),
+  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) => evaluateMix(state, policy.courseMix, q.target, q.asOf),
   encodeState: toJsonValue,
   decodeState: (json) => fromJsonValue(json) as Facts.FactsState

@@ -158,27 +158,9 @@ export interface GrantFact {
 }
 
 /**
- * Which parts of the log a fact store keeps: each projection keeps what it needs.
- * `classes: "plan"` keeps classes without sessions and records.
- *
- * @since 0.1.0
- */
-export interface Slices {
-  readonly schools: boolean
-  readonly members: boolean
-  readonly classes: "none" | "plan" | "full"
-  readonly credit: boolean
-}
-
-/**
- * Every slice.
- *
- * @since 0.1.0
- */
-export const allSlices: Slices = { schools: true, members: true, classes: "full", credit: true }
-
-/**
- * The fact store.
+ * The fact store: every school, member, class (with its sessions, enrolments and
+ * records) and credit ledger of a log. There is one shape and it is always
+ * whole, so any projection's state answers every query and feeds accrual.
  *
  * @since 0.1.0
  */
@@ -313,21 +295,15 @@ const recordOf = (c: ClassFact, memberId: string, sessionId: string): MemberSess
 }
 
 /**
- * Folds one event into a fact store, in place, keeping the given slices. Events
+ * Folds one event into a fact store, in place. Events
  * about unknown schools, members, classes or sessions are ignored (a partial log
  * folds without error).
  *
  * @since 0.1.0
  */
-export const applyFact = (
-  state: FactsState,
-  event: DomainEvent,
-  timeZone: string,
-  slices: Slices = allSlices
-): FactsState => {
+export const applyFact = (state: FactsState, event: DomainEvent, timeZone: string): FactsState => {
   switch (event.type) {
     case "SchoolRegistered": {
-      if (!slices.schools) return state
       const d = event.data
       state.schools.set(d.schoolId, {
         schoolId: d.schoolId,
@@ -351,7 +327,6 @@ export const applyFact = (
       return state
     }
     case "MemberRegistered": {
-      if (!slices.members) return state
       const d = event.data
       const from = d.joinedOn ?? null
       state.members.set(d.memberId, {
@@ -385,7 +360,6 @@ export const applyFact = (
       return state
     }
     case "ClassPlanned": {
-      if (slices.classes === "none") return state
       const d = event.data
       state.classes.set(d.classId, {
         classId: d.classId,
@@ -408,7 +382,6 @@ export const applyFact = (
       return state
     }
     case "CreditGranted": {
-      if (!slices.credit) return state
       const d = event.data
       let grants = state.credit.get(d.memberId)
       if (grants === undefined) {
@@ -442,7 +415,6 @@ export const applyFact = (
     default:
       break
   }
-  if (slices.classes !== "full") return state
   const c = state.classes.get(event.data.classId)
   if (c === undefined) return state
   switch (event.type) {

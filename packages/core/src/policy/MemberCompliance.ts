@@ -361,12 +361,10 @@ export interface ComplianceQuery {
   readonly year?: number
 }
 
-const slices: Facts.Slices = { schools: false, members: true, classes: "plan", credit: true }
-
 /**
- * The member-compliance projection under a policy set. It keeps members (dated
- * schools and categories, exemptions), class plans (for format filters) and the
- * credit ledgers.
+ * The member-compliance projection under a policy set. Its state is the whole
+ * fact store (members' dated schools and categories, exemptions, class plans
+ * for format filters, the credit ledgers), as every projection's is.
  *
  * @since 0.1.0
  */
@@ -377,7 +375,7 @@ export const make = (
   get initial() {
     return Facts.emptyFacts()
   },
-  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone, slices),
+  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) =>
     policy.requirements
       .filter((r) => q.requirementId === undefined || r.id === q.requirementId)

@@ -266,7 +266,7 @@ export const make = (policy: PolicySet): Projection<Facts.FactsState, RollupQuer
   get initial() {
     return Facts.emptyFacts()
   },
-  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone, Facts.allSlices),
+  apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) => evaluateRollup(state, policy, q),
   encodeState: toJsonValue,
   decodeState: (json) => fromJsonValue(json) as Facts.FactsState

@@ -21,9 +21,14 @@
  * @since 0.1.0
  */
 import { Effect, Option, Schedule, Stream } from "effect"
-import type { Decider } from "../Decider.js"
-import type { DomainEvent } from "../Events.js"
+import { type Command, CommandEvents, eventOfCommand } from "../Commands.js"
+import type { Decider, Facts } from "../Decider.js"
+import { type DomainEvent, EventCatalogue, streamOf } from "../Events.js"
+import type { MemberState } from "../MemberDecider.js"
+import { checkReferences, type ReferenceCheck, referencedStreams, sessionIn } from "../References.js"
 import type { RuleViolation } from "../Rules.js"
+import type { SchoolState } from "../SchoolDecider.js"
+import { StreamKinds } from "../StreamKinds.js"
 import { SnapshotStore } from "./CheckpointStore.js"
 import { type AppendResult, EventStore, type EventToAppend } from "./EventStore.js"
 import { count, Metrics } from "./Observability.js"
@@ -62,6 +67,14 @@ export interface HandleOptions<Command, State> {
   readonly meta?: Readonly<Record<string, unknown>>
   /** recordedAt of the appended events (default: the store's clock). */
   readonly recordedAt?: string
+  /**
+   * Check the command's references to other streams (default `true`): the school
+   * a class or member names, the member who enrols or is credited, the session a
+   * grant names must exist, with the log validator's rule ids
+   * (`class.unknownSchool`, `enrollment.unknownMember`, …). Turn off only for
+   * commands derived from facts already checked (the credit reactor does).
+   */
+  readonly references?: boolean
 }
 
 /**
@@ -149,6 +162,44 @@ export const load = <Command, Event, State>(
     return { state: tail.state, version: tail.version, snapshotVersion }
   })
 
+const isDomainCommand = (command: unknown): command is Parameters<typeof eventOfCommand>[0] =>
+  typeof command === "object" &&
+  command !== null &&
+  typeof (command as { type?: unknown }).type === "string" &&
+  Object.hasOwn(CommandEvents, (command as { type: string }).type) &&
+  typeof (command as { data?: unknown }).data === "object"
+
+/**
+ * Loads the other streams a domain command refers to and checks its references
+ * (see `References`); other commands have none.
+ *
+ * @since 0.1.0
+ */
+export const loadReferences = (command: unknown): Effect.Effect<ReferenceCheck, ReadError, EventStore> =>
+  Effect.gen(function* () {
+    if (!isDomainCommand(command)) return {}
+    const event = eventOfCommand(command) as DomainEvent
+    const streams = referencedStreams(event)
+    if (streams.length === 0) return {}
+    const states = new Map<string, unknown>()
+    for (const stream of streams) {
+      const category = stream.slice(0, stream.indexOf("-")) as keyof typeof StreamKinds
+      const loaded = yield* load(stream, StreamKinds[category])
+      if (loaded.version > 0) states.set(stream, loaded.state)
+    }
+    return checkReferences(event, {
+      school: (id) => states.get(`school-${id}`) as SchoolState | undefined,
+      member: (id) => states.get(`member-${id}`) as MemberState | undefined,
+      session: (classId, sessionId) => sessionIn(states.get(`class-${classId}`) as never, sessionId)
+    })
+  })
+
+const withFacts = <Command>(command: Command, facts: Facts | undefined): Command => {
+  if (facts === undefined) return command
+  const own = (command as { facts?: Facts }).facts
+  return { ...command, facts: { ...facts, ...own } }
+}
+
 /**
  * Handles a command on a stream (see the module docs).
  *
@@ -167,8 +218,11 @@ export const handle = <Command, Event extends DomainEvent, State>(
       attempts++
       if (attempts > 1) yield* count(Metrics.commandRetries, {})
       const loaded = yield* load(stream, decider, options.snapshot === undefined ? {} : { snapshot: options.snapshot })
-      const decided = decider.decide(command, loaded.state)
+      const refs = options.references === false ? {} : yield* loadReferences(command)
+      // the stream's own rules first, then its references: the log validator's order
+      const decided = decider.decide(withFacts(command, refs.facts), loaded.state)
       if (decided._tag === "Failure") return yield* Effect.fail(decided.failure)
+      if (refs.error !== undefined) return yield* Effect.fail(refs.error)
       const events = decided.success
       if (events.length === 0) {
         return { stream, version: loaded.version, positions: [], events, state: loaded.state, attempts }
@@ -208,6 +262,20 @@ export const handle = <Command, Event extends DomainEvent, State>(
     Effect.tapError((e) => count(Metrics.commands, { outcome: e._tag })),
     Effect.withSpan("xueshi.command.handle", { attributes: { stream } })
   )
+
+/**
+ * Handles a domain command on the stream it is addressed to, with that stream
+ * kind's decider (`RecordAttendance` on `class-<classId>`, …).
+ *
+ * @since 0.1.0
+ */
+export const handleCommand = (
+  command: Command,
+  options: HandleOptions<Command, unknown> = {}
+): Effect.Effect<HandleResult<DomainEvent, unknown>, HandleError, EventStore> => {
+  const event = eventOfCommand(command) as DomainEvent
+  return handle(streamOf(event), StreamKinds[EventCatalogue[event.type].category], command, options)
+}
 
 const fnv = (text: string, seed: number): number => {
   let h = seed >>> 0

@@ -99,6 +99,8 @@ export const applyCreditCommand = (
 ): Effect.Effect<boolean, HandleError, EventStore> =>
   handle(`credit-${command.data.memberId}`, CreditDecider, command, {
     ...options,
+    // derived from facts the store already checked; see ReactorOptions
+    references: false,
     eventId: () => creditEventId(command)
   }).pipe(
     Effect.map((r) => r.events.length > 0),

@@ -20,10 +20,21 @@
  */
 import { Cause, Effect, Exit, type Layer } from "effect"
 import { registrarOf, type TestRegistrar } from "../Registrar.js"
-import { type Check, checks } from "./Checks.js"
+import { type Check, checks as portChecks } from "./Checks.js"
 import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
 
-export { type Check, checks } from "./Checks.js"
+import { transferChecks } from "./TransferChecks.js"
+
+export type { Check } from "./Checks.js"
+export { transferChecks } from "./TransferChecks.js"
+
+/**
+ * Every check of the suite: the port's (`Checks.ts`), then import, export and
+ * integrity across streams (`TransferChecks.ts`).
+ *
+ * @since 0.1.0
+ */
+export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks]
 export {
   type CheckContext,
   ConformanceFailure,
