@@ -22,7 +22,7 @@ import * as Calendar from "./Calendar.js"
 import { type Command, CommandEvents, type CommandOf, type CommandType, eventOfCommand } from "./Commands.js"
 import { EventLogCodec } from "./EventCodec.js"
 import * as Events from "./Events.js"
-import { EventCatalogue, type StreamCategory } from "./Events.js"
+import { EventCatalogue } from "./Events.js"
 import * as Hours from "./Hours.js"
 import * as Ids from "./Ids.js"
 import { type RuleId, RuleIdSchema } from "./Rules.js"
@@ -41,14 +41,6 @@ export class InputError extends Schema.TaggedError<InputError>()("InputError", {
 
 const fail = (field: string, rule: RuleId, message: string) => Result.fail(new InputError({ field, rule, message }))
 
-/** The payload field that names a command's stream, by category. */
-const ID_FIELD: Record<StreamCategory, string> = {
-  school: "schoolId",
-  member: "memberId",
-  class: "classId",
-  credit: "memberId"
-}
-
 /**
  * The stream a command is addressed to (`class-C1` for a class command about `C1`).
  *
@@ -65,8 +57,7 @@ const isCommandType = (u: unknown): u is CommandType => typeof u === "string" &&
  */
 export const command = <C extends CommandType>(type: C, data: unknown): Result.Result<CommandOf<C>, InputError> => {
   const eventType = CommandEvents[type]
-  const category = EventCatalogue[eventType].category
-  const idField = ID_FIELD[category]
+  const { category, idField } = EventCatalogue[eventType]
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     return fail("data", "event.schema", `the data of ${type} must be an object`)
   }
