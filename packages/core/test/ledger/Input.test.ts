@@ -1,6 +1,6 @@
 // Plain inputs at the boundary: every valid command survives its wire form, and every bad input
 // fails with a typed error naming the field and the rule (never "Schema validation failed").
-import { fc, test } from "@fast-check/vitest"
+import { test } from "@fast-check/vitest"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import * as Arbitraries from "../../../testing/src/Arbitraries.js"

@@ -16,7 +16,13 @@ const stricter = Presets.composePolicySet({
   id: "stricter",
   effectiveFrom: "2019-01-01",
   requirements: [
-    { ...Presets.annual32, thresholds: Presets.annual32.thresholds.map((t) => ({ ...t, min: t.min + 800 })) },
+    {
+      ...Presets.annual32,
+      thresholds: Presets.annual32.thresholds.map((t) => ({
+        ...t,
+        min: t.min + 800
+      })) as unknown as typeof Presets.annual32.thresholds
+    },
     Presets.cadreAnnual
   ]
 })
