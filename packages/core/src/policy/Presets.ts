@@ -454,6 +454,26 @@ export const cadre2023: PolicySet = composePolicySet({
 })
 
 /**
+ * `xiqing-district`: a district office's whole set, as the main job and the CLI
+ * use it — `annual-32`, `secretary-56`, `cadre-annual` and `candidate-24h-or-3d`
+ * with credit `standard-45`, and the 40/40/20 course mix of Tianjin Xiqing.
+ * Effective from 2019-05-06.
+ *
+ * Source: the presets it composes (each with its own source); the course mix is
+ * **[L]**, a local example, never the default.
+ *
+ * @since 0.1.0
+ */
+export const xiqingDistrict: PolicySet = composePolicySet({
+  id: "xiqing-district",
+  title: "Xiqing district: national rules and the 40/40/20 course mix",
+  effectiveFrom: "2019-05-06",
+  credit: standard45,
+  requirements: [annual32, secretary56, cadreAnnual, candidate24hOr3d],
+  courseMix: [xiqing404020]
+})
+
+/**
  * Every preset by its id, with its kind.
  *
  * @since 0.1.0
@@ -461,6 +481,7 @@ export const cadre2023: PolicySet = composePolicySet({
 export const presets = {
   "national-2019": { kind: "policySet", value: national2019 },
   "cadre-2023": { kind: "policySet", value: cadre2023 },
+  "xiqing-district": { kind: "policySet", value: xiqingDistrict },
   "annual-32": { kind: "requirement", value: annual32 },
   "secretary-56": { kind: "requirement", value: secretary56 },
   "candidate-24h-or-3d": { kind: "requirement", value: candidate24hOr3d },
