@@ -15,7 +15,10 @@ const { values, positionals } = parseArgs({
 const file = positionals[0] ?? join(import.meta.dirname, "policies", "local-40h.json")
 // a bad file is refused with the path of the field and what is wrong
 const local = PolicySet.parsePolicySet(readFileSync(file, "utf8"))
-if (local._tag === "Failure") throw new Error(`${file}: ${local.failure.path}: ${local.failure.message}`)
+if (local._tag === "Failure") {
+  console.error(`${file}: ${local.failure.path}: ${local.failure.message}`)
+  process.exit(1)
+}
 
 const lines = Array.from(DistrictGenerator.generateDistrict({ members: Number(values.members) }), (r) =>
   EventCodec.EventLogCodec.encodeLine(r)
