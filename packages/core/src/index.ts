@@ -23,6 +23,8 @@ export * as Events from "./Events.js"
 export * as Hours from "./Hours.js"
 /** Branded ids. @since 0.1.0 */
 export * as Ids from "./Ids.js"
+/** JSON Schemas of the log line, every payload and the policy-set file, generated from the schemas. @since 0.1.0 */
+export * as JsonSchemas from "./JsonSchemas.js"
 /** The log validator. @since 0.1.0 */
 export * as LogValidator from "./LogValidator.js"
 /** The decider of member streams. @since 0.1.0 */
