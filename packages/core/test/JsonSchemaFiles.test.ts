@@ -5,7 +5,9 @@
  *
  * Stale files? `npx tsx --conditions=@xueshi/source scripts/gen-json-schemas.ts`
  */
-import { readFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { jsonFilesIn, renderFiles, SCHEMA_DIRS, staleFiles } from "../../../scripts/gen-json-schemas.ts"
@@ -20,11 +22,22 @@ describe("the checked-in JSON Schemas", () => {
     expect(jsonFilesIn(dir)).toEqual([...files.keys()].sort())
   })
 
-  it("a changed schema makes the check fail", () => {
-    const [first] = files.keys()
-    const changed = new Map(files)
-    changed.set(first as string, `${files.get(first as string)} `)
-    expect(staleFiles(SCHEMA_DIRS[0] as string, changed)).toEqual([first])
+  it("the check finds a changed, a missing and an extra file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "xueshi-schema-"))
+    try {
+      for (const [file, text] of files) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true })
+        writeFileSync(join(dir, file), text)
+      }
+      expect(staleFiles(dir, files)).toEqual([])
+      const [first, second] = files.keys() as IterableIterator<string>
+      writeFileSync(join(dir, first as string), `${files.get(first as string)} `)
+      rmSync(join(dir, second as string))
+      writeFileSync(join(dir, "events", "Gone.schema.json"), "{}\n")
+      expect(staleFiles(dir, files)).toEqual([first, second, "events/Gone.schema.json"])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it("are shipped: `schema` in files and a ./schema/* export", () => {
