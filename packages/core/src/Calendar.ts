@@ -89,6 +89,14 @@ const isValidYmd = (y: number, m: number, d: number): boolean =>
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+/**
+ * A date `YYYY-MM-DD` (years 0001–9999) as an ECMA-262 regular expression for JSON
+ * Schema: every month and day of month, February 29 in any year.
+ */
+const JSON_SCHEMA_DATE =
+  "(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-" +
+  "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)"
+
 const isLocalDateText = (s: string): boolean => {
   const m = LOCAL_DATE.exec(s)
   return m !== null && isValidYmd(Number(m[1]), Number(m[2]), Number(m[3]))
@@ -102,8 +110,17 @@ const isLocalDateText = (s: string): boolean => {
  * @since 0.1.0
  */
 export const LocalDateSchema = Schema.String.check(
-  Schema.makeFilter((s: string) => isLocalDateText(s) || "expected a real calendar date YYYY-MM-DD")
-).pipe(Schema.brand("LocalDate"))
+  Schema.makeFilter((s: string) => isLocalDateText(s) || "expected a real calendar date YYYY-MM-DD", {
+    // approximate: the pattern cannot tell leap years, so it accepts every February 29
+    toJsonSchema: () => [{ pattern: `^${JSON_SCHEMA_DATE}$` }, true]
+  })
+)
+  .pipe(Schema.brand("LocalDate"))
+  .annotate({
+    title: "LocalDate",
+    description:
+      "A calendar date YYYY-MM-DD in years 0001–9999. The pattern checks the month and the day of the month; that February 29 falls in a leap year is checked by the decoder only."
+  })
 
 /**
  * A calendar date `YYYY-MM-DD` without a time zone (a business date). The
@@ -268,6 +285,11 @@ export const endOfYear = (year: number): LocalDate => {
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/
 
+/** The time and offset of an instant for JSON Schema (the offset `-00:00` excluded). */
+const JSON_SCHEMA_TIME =
+  "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?" +
+  "(?:Z|\\+(?:[01][0-9]|2[0-3]):[0-5][0-9]|-(?:(?:0[1-9]|1[0-9]|2[0-3]):[0-5][0-9]|00:(?:0[1-9]|[1-5][0-9])))"
+
 /** Epoch milliseconds of an instant text, or `undefined` when it is invalid. */
 const parseInstantMillis = (s: string): number | undefined => {
   const m = INSTANT.exec(s)
@@ -310,9 +332,16 @@ export const InstantSchema = Schema.String.check(
   Schema.makeFilter(
     (s: string) =>
       parseInstantMillis(s) !== undefined ||
-      "expected an ISO 8601 date-time with an explicit offset, YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)"
+      "expected an ISO 8601 date-time with an explicit offset, YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)",
+    { toJsonSchema: () => [{ pattern: `^${JSON_SCHEMA_DATE}T${JSON_SCHEMA_TIME}$` }, true] }
   )
-).pipe(Schema.brand("Instant"))
+)
+  .pipe(Schema.brand("Instant"))
+  .annotate({
+    title: "Instant",
+    description:
+      "An ISO 8601 date-time with an explicit offset: YYYY-MM-DDTHH:MM[:SS[.fraction of 1–9 digits]] then Z or ±HH:MM (not -00:00). The pattern checks every field's range; that February 29 falls in a leap year is checked by the decoder only."
+  })
 
 /**
  * A point in time written as ISO 8601 text with an explicit UTC offset, e.g.
@@ -463,8 +492,15 @@ export const isValidTimeZone = (timeZone: string): boolean => {
  * @since 0.1.0
  */
 export const TimeZoneSchema = Schema.String.check(
-  Schema.makeFilter((s: string) => isValidTimeZone(s) || "expected an IANA time zone identifier")
-)
+  Schema.makeFilter((s: string) => isValidTimeZone(s) || "expected an IANA time zone identifier", {
+    // which names exist is the runtime's Intl database: JSON Schema only asks for a non-empty string
+    toJsonSchema: () => [{ minLength: 1 }, true]
+  })
+).annotate({
+  title: "TimeZone",
+  description:
+    "An IANA time zone identifier such as Asia/Shanghai. Whether the name exists (in the runtime's Intl database) is checked by the decoder only."
+})
 
 /**
  * The calendar date of an instant in an IANA time zone, e.g. the business date of

@@ -10,37 +10,50 @@
  */
 import { Schema } from "effect"
 import { InstantSchema, LocalDateSchema } from "./Calendar.js"
-import { HoursFromWire } from "./Hours.js"
+import { PositiveHoursFromWire } from "./Hours.js"
 import { ClassId, GrantId, MemberId, SchoolId, SessionId } from "./Ids.js"
 import { ClassFormat, CourseCategory, ExemptionReason, SchoolTier, SessionMode, TraineeCategory } from "./Vocabulary.js"
 
 const intBetween = (min: number, max: number) =>
   Schema.Int.check(
-    Schema.makeFilter((n: number) => (n >= min && n <= max) || `expected an integer from ${min} to ${max}`)
+    Schema.makeFilter((n: number) => (n >= min && n <= max) || `expected an integer from ${min} to ${max}`, {
+      toJsonSchema: () => ({ minimum: min, maximum: max })
+    })
   )
 
-const Text = Schema.String.check(Schema.makeFilter((s: string) => s.trim().length > 0 || "expected a non-blank string"))
+const Text = Schema.String.check(
+  Schema.makeFilter((s: string) => s.trim().length > 0 || "expected a non-blank string", {
+    // \S is exactly what String.prototype.trim keeps (ECMA-262 WhiteSpace and LineTerminator)
+    toJsonSchema: () => ({ pattern: "\\S" })
+  })
+).annotate({ title: "Text", description: "A non-blank string (at least one character that is not white space)." })
 
 /**
  * A calendar year (1900–9999).
  *
  * @since 0.1.0
  */
-export const Year = intBetween(1900, 9999)
+export const Year = intBetween(1900, 9999).annotate({ title: "Year", description: "A calendar year, 1900–9999." })
 
 /**
  * Minutes of a session: an integer from 1 to 1440.
  *
  * @since 0.1.0
  */
-export const SessionMinutes = intBetween(1, 1440)
+export const SessionMinutes = intBetween(1, 1440).annotate({
+  title: "SessionMinutes",
+  description: "Minutes of a session: an integer from 1 to 1440."
+})
 
 /**
  * A non-empty list of trainee categories.
  *
  * @since 0.1.0
  */
-export const Categories = Schema.NonEmptyArray(TraineeCategory)
+export const Categories = Schema.NonEmptyArray(TraineeCategory).annotate({
+  title: "Categories",
+  description: "A non-empty list of trainee categories."
+})
 
 // ---------------------------------------------------------------------------
 // school-⟨schoolId⟩
@@ -297,7 +310,10 @@ export const ClassCompleted = Schema.Struct({
 export const CreditSource = Schema.Union([
   Schema.Struct({ kind: Schema.Literal("session"), classId: ClassId, sessionId: SessionId }),
   Schema.Struct({ kind: Schema.Literal("external"), system: Text, reference: Text })
-])
+]).annotate({
+  title: "CreditSource",
+  description: "Where a grant of credit comes from: a session of a class, or another system."
+})
 
 /**
  * Where a grant of credit comes from.
@@ -315,7 +331,7 @@ export const CreditGranted = Schema.Struct({
   memberId: MemberId,
   grantId: GrantId,
   year: Year,
-  hours: HoursFromWire.check(Schema.makeFilter((h: number) => h > 0 || "expected hours > 0")),
+  hours: PositiveHoursFromWire,
   category: Schema.optionalKey(CourseCategory),
   mode: Schema.optionalKey(SessionMode),
   source: CreditSource,

@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { Schema, SchemaGetter } from "effect"
+import { Schema, type SchemaAST, SchemaGetter } from "effect"
 
 /**
  * Hours at runtime: a safe integer count of 0.01 hour (`125` is 1.25 学时).
@@ -118,19 +118,48 @@ export const sumAll = (hs: Iterable<Hours>): Hours => {
   return t as Hours
 }
 
+/** The JSON Schema of a wire amount: `multipleOf: 0.01` stands in for "at most two decimals". */
+const wireAmountJsonSchema = (): readonly [Record<string, unknown>, true] => [
+  { minimum: 0, exclusiveMaximum: 1e13, multipleOf: 0.01 },
+  true
+]
+
+const WIRE_DESCRIPTION =
+  "Credit hours (学时): a JSON number with at most two decimals, below 10^13. `multipleOf: 0.01` approximates the decimals rule: validators that divide in binary floating point need a tolerance (ajv: `multipleOfPrecision: 4`, exact below 10^9 hours), and the decoder checks the decimal text itself (1.25 is valid, 1.255 and 1.25e0 are not)."
+
+/** A wire amount of hours decoded into {@link Hours}; `checks` run on the wire number. */
+const hoursFromWire = (...checks: ReadonlyArray<SchemaAST.Check<number>>) =>
+  Schema.Number.check(
+    Schema.makeFilter(
+      (n: number) => fromWire(n) !== undefined || "hours must be a non-negative number with at most two decimals",
+      { toJsonSchema: wireAmountJsonSchema }
+    ),
+    ...checks,
+    // never fails after the filter above; it keeps the JSON form a plain number (no "Infinity"/"NaN" strings)
+    Schema.isFinite()
+  )
+    .annotate({ title: checks.length === 0 ? "Hours" : "PositiveHours", description: WIRE_DESCRIPTION })
+    .pipe(
+      Schema.decodeTo(Hours, {
+        decode: SchemaGetter.transform((n: number): number => fromWire(n) ?? Number.NaN),
+        encode: SchemaGetter.transform((h: number): number => toWire(h as Hours))
+      })
+    )
+
 /**
  * The wire codec of a non-negative amount of hours: decodes a JSON number with at most
  * two decimals into {@link Hours} and encodes it back to the same number.
  *
  * @since 0.1.0
  */
-export const HoursFromWire = Schema.Number.check(
-  Schema.makeFilter(
-    (n: number) => fromWire(n) !== undefined || "hours must be a non-negative number with at most two decimals"
-  )
-).pipe(
-  Schema.decodeTo(Hours, {
-    decode: SchemaGetter.transform((n: number): number => fromWire(n) ?? Number.NaN),
-    encode: SchemaGetter.transform((h: number): number => toWire(h as Hours))
-  })
+export const HoursFromWire = hoursFromWire()
+
+/**
+ * The wire codec of a positive amount of hours ("expected hours > 0" for 0): like
+ * {@link HoursFromWire}, with the bound on the wire number, where JSON Schema sees it.
+ *
+ * @since 0.1.0
+ */
+export const PositiveHoursFromWire = hoursFromWire(
+  Schema.makeFilter((n: number) => n > 0 || "expected hours > 0", { toJsonSchema: () => ({ exclusiveMinimum: 0 }) })
 )

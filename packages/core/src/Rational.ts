@@ -432,9 +432,17 @@ const Normalised = Schema.Struct({
 export const RationalSchema = Schema.Struct({
   num: Schema.Int,
   den: Schema.Int.check(Schema.isGreaterThan(0))
-}).pipe(
-  Schema.decodeTo(Normalised, {
-    decode: SchemaGetter.transform((r: { readonly num: number; readonly den: number }) => normalise(r.num, r.den)),
-    encode: SchemaGetter.transform((r: { readonly num: number; readonly den: number }) => ({ num: r.num, den: r.den }))
+})
+  .annotate({
+    title: "Rational",
+    description: "An exact fraction num/den with den > 0; it need not be in lowest terms (the decoder normalises it)."
   })
-)
+  .pipe(
+    Schema.decodeTo(Normalised, {
+      decode: SchemaGetter.transform((r: { readonly num: number; readonly den: number }) => normalise(r.num, r.den)),
+      encode: SchemaGetter.transform((r: { readonly num: number; readonly den: number }) => ({
+        num: r.num,
+        den: r.den
+      }))
+    })
+  )

@@ -19,7 +19,7 @@ export const SchoolTier = Schema.Literals([
   "community",
   "village",
   "teachingPoint"
-])
+]).annotate({ title: "SchoolTier", description: "A tier of the school network." })
 
 /**
  * A tier of the school network.
@@ -59,7 +59,7 @@ export const ClassFormat = Schema.Literals([
   "mobileClassroom",
   "onSite",
   "branchStudy"
-])
+]).annotate({ title: "ClassFormat", description: "A class format." })
 
 /**
  * A class format.
@@ -73,7 +73,10 @@ export type ClassFormat = typeof ClassFormat.Type
  *
  * @since 0.1.0
  */
-export const CourseCategory = Schema.Literals(["theory", "practice", "exemplar", "other"])
+export const CourseCategory = Schema.Literals(["theory", "practice", "exemplar", "other"]).annotate({
+  title: "CourseCategory",
+  description: "A course category (40/40/20 rule)."
+})
 
 /**
  * A course category.
@@ -87,7 +90,10 @@ export type CourseCategory = typeof CourseCategory.Type
  *
  * @since 0.1.0
  */
-export const SessionMode = Schema.Literals(["inPerson", "online", "liveStream", "onSite", "homeDelivery"])
+export const SessionMode = Schema.Literals(["inPerson", "online", "liveStream", "onSite", "homeDelivery"]).annotate({
+  title: "SessionMode",
+  description: "How a session is delivered."
+})
 
 /**
  * A session mode.
@@ -116,7 +122,7 @@ export const TraineeCategory = Schema.Literals([
   "reserveCadre",
   "elderlyOrInfirm",
   "leadingCadre"
-])
+]).annotate({ title: "TraineeCategory", description: "A trainee category." })
 
 /**
  * A trainee category.
@@ -130,7 +136,10 @@ export type TraineeCategory = typeof TraineeCategory.Type
  *
  * @since 0.1.0
  */
-export const ExemptionReason = Schema.Literals(["elderlyOrInfirm", "illness", "other"])
+export const ExemptionReason = Schema.Literals(["elderlyOrInfirm", "illness", "other"]).annotate({
+  title: "ExemptionReason",
+  description: "Why a member is exempt from a year's hard requirement."
+})
 
 /**
  * An exemption reason.

@@ -7,7 +7,9 @@ import { Schema } from "effect"
 import { RationalSchema } from "../Rational.js"
 import { PolicyKey } from "./CreditPolicy.js"
 
-const NonNegativeInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 0 || "expected an integer >= 0"))
+const NonNegativeInt = Schema.Int.check(
+  Schema.makeFilter((n: number) => n >= 0 || "expected an integer >= 0", { toJsonSchema: () => ({ minimum: 0 }) })
+)
 
 /**
  * A completion rule. Every field is optional: an absent limit is not checked.

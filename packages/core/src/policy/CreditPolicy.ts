@@ -10,17 +10,21 @@
  */
 import { Schema } from "effect"
 import * as Hours from "../Hours.js"
-import { HoursFromWire } from "../Hours.js"
+import { HoursFromWire, PositiveHoursFromWire } from "../Hours.js"
 import * as Rational from "../Rational.js"
 import { RationalSchema } from "../Rational.js"
 import { ClassFormat, CourseCategory, SessionMode } from "../Vocabulary.js"
 
 const intBetween = (min: number, max: number) =>
   Schema.Int.check(
-    Schema.makeFilter((n: number) => (n >= min && n <= max) || `expected an integer from ${min} to ${max}`)
+    Schema.makeFilter((n: number) => (n >= min && n <= max) || `expected an integer from ${min} to ${max}`, {
+      toJsonSchema: () => ({ minimum: min, maximum: max })
+    })
   )
 
-const PositiveHours = HoursFromWire.check(Schema.makeFilter((h: number) => h > 0 || "expected hours > 0"))
+const PositiveHours = PositiveHoursFromWire
+
+const POLICY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 
 /**
  * An identifier inside a policy (a requirement, a cap, a rule): letters, digits,
@@ -29,10 +33,10 @@ const PositiveHours = HoursFromWire.check(Schema.makeFilter((h: number) => h > 0
  * @since 0.1.0
  */
 export const PolicyKey = Schema.String.check(
-  Schema.makeFilter(
-    (s: string) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(s) || "expected an id [A-Za-z0-9][A-Za-z0-9._-]{0,63}"
-  )
-)
+  Schema.makeFilter((s: string) => POLICY_KEY_PATTERN.test(s) || "expected an id [A-Za-z0-9][A-Za-z0-9._-]{0,63}", {
+    toJsonSchema: () => ({ pattern: POLICY_KEY_PATTERN.source })
+  })
+).annotate({ title: "PolicyKey", description: "An identifier inside a policy: [A-Za-z0-9][A-Za-z0-9._-]{0,63}." })
 
 /**
  * Which grants something applies to. Every field present must match: the grant's

@@ -25,7 +25,9 @@ import { Requirement } from "./Requirement.js"
  */
 export const PolicySet = Schema.Struct({
   id: PolicyKey,
-  version: Schema.Int.check(Schema.makeFilter((n: number) => n >= 1 || "expected an integer >= 1")),
+  version: Schema.Int.check(
+    Schema.makeFilter((n: number) => n >= 1 || "expected an integer >= 1", { toJsonSchema: () => ({ minimum: 1 }) })
+  ),
   title: Schema.String,
   effectiveFrom: LocalDateSchema,
   timeZone: TimeZoneSchema.pipe(Schema.withDecodingDefaultKey(Effect.succeed(DEFAULT_TIME_ZONE))),

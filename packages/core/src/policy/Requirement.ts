@@ -12,7 +12,9 @@ import { HoursFromWire } from "../Hours.js"
 import { TraineeCategory } from "../Vocabulary.js"
 import { GrantFilter, PolicyKey } from "./CreditPolicy.js"
 
-const PositiveInt = Schema.Int.check(Schema.makeFilter((n: number) => n >= 1 || "expected an integer >= 1"))
+const PositiveInt = Schema.Int.check(
+  Schema.makeFilter((n: number) => n >= 1 || "expected an integer >= 1", { toJsonSchema: () => ({ minimum: 1 }) })
+)
 
 /**
  * The window a requirement is measured over:
