@@ -13,8 +13,10 @@
  *
  * @since 0.1.0
  */
+
 import { JsonSchema, Schema, SchemaAST, type SchemaRepresentation } from "effect"
 import { InstantSchema } from "./Calendar.js"
+import { DistrictReport } from "./DistrictReport.js"
 import { EventCatalogue, type EventType, eventTypes } from "./Events.js"
 import { EventId, STREAM_ID_PATTERN } from "./Ids.js"
 import { PolicySet } from "./policy/PolicySet.js"
@@ -93,6 +95,13 @@ const POLICY_SET_DESCRIPTION =
 export const schemaEntries: ReadonlyArray<SchemaEntry> = [
   { file: "log-line.schema.json", title: "LogLine", description: LOG_LINE_DESCRIPTION, schema: LogLine },
   { file: "policy-set.schema.json", title: "PolicySet", description: POLICY_SET_DESCRIPTION, schema: PolicySet },
+  {
+    file: "district-report.schema.json",
+    title: "DistrictReport",
+    description:
+      "The district report of a year (DistrictReport.build, the CLI's `report --format json`): see docs/reference/district-report.md.",
+    schema: DistrictReport
+  },
   ...eventTypes.map((type) => ({
     file: `events/${type}.schema.json`,
     title: type,

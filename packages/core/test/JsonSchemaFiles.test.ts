@@ -55,10 +55,11 @@ describe("the checked-in JSON Schemas", () => {
 })
 
 describe("JsonSchemas", () => {
-  it("makes one file per event type, the log line and the policy set", () => {
+  it("makes one file per event type, the log line, the policy set and the district report", () => {
     expect(jsonSchemas().map((s) => s.file)).toEqual([
       "log-line.schema.json",
       "policy-set.schema.json",
+      "district-report.schema.json",
       ...eventTypes.map((t) => `events/${t}.schema.json`)
     ])
   })

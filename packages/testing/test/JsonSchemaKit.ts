@@ -50,3 +50,6 @@ export const validatePayload = (type: Events.EventType, data: unknown): Verdict 
 
 /** Validates a policy-set file's JSON against policy-set.schema.json. */
 export const validatePolicySet = (json: unknown): Verdict => verdict("policy-set.schema.json", json)
+
+/** Validates a district report's JSON against its shipped schema. */
+export const validateReport = (json: unknown): Verdict => verdict("district-report.schema.json", json)
