@@ -20,9 +20,9 @@ import * as Hours from "./Hours.js"
 import { type Ledger, quotasOf, referenceDate } from "./Ledger.js"
 import type { RuleVerdict } from "./policy/CourseMix.js"
 import type { MixBreakdown } from "./policy/CourseMixProjection.js"
-import type { ComplianceStatus } from "./policy/MemberCompliance.js"
+import type { ComplianceAnswer, ComplianceStatus } from "./policy/MemberCompliance.js"
 import { evaluate } from "./policy/MemberCompliance.js"
-import { addFigures, type RollupFigures, type SchoolNode } from "./policy/SchoolRollup.js"
+import { addFigures, evaluateRollup, type RollupFigures, type SchoolNode } from "./policy/SchoolRollup.js"
 import * as Rational from "./Rational.js"
 
 /** An exact rate and its percentage text (`"93.45%"`). @since 0.1.0 */
@@ -288,16 +288,17 @@ export const build = (ledger: Ledger, query: { readonly year: number; readonly a
   const asOf = query.asOf ?? Calendar.endOfYear(year)
   const ref = referenceDate({ year, asOf })
   const primary = policy.requirements[0]
-  const rollup = ledger.rollup({ year, asOf })
 
   // every member under every requirement, once
   const ownCounts = new Map<string, Map<string, ReturnType<typeof zeroCounts>>>()
   const requirementCounts = new Map(policy.requirements.map((r) => [r.id, zeroCounts()]))
   const earnedBy = new Map(policy.requirements.map((r) => [r.id, [] as Array<number>]))
   const shortfalls: Array<Shortfall> = []
+  const primaryAnswers = new Map<string, ComplianceAnswer>()
   for (const memberId of ledger.memberIds()) {
     for (const r of policy.requirements) {
       const a = evaluate(facts, policy, r, memberId, ref, year)
+      if (r === primary) primaryAnswers.set(memberId, a)
       const school = a.schoolId ?? ""
       let bySchool = ownCounts.get(school)
       if (bySchool === undefined) {
@@ -327,6 +328,8 @@ export const build = (ledger: Ledger, query: { readonly year: number; readonly a
       }
     }
   }
+
+  const rollup = evaluateRollup(facts, policy, { asOf, year }, primaryAnswers)
 
   // the school tree, flattened in order, with subtree counts per requirement
   const schools: Array<SchoolLine> = []

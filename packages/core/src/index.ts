@@ -29,12 +29,12 @@ export * as Hours from "./Hours.js"
 export * as Ids from "./Ids.js"
 /** Plain inputs at the boundary: commands, ids, dates and hours validated and branded. @since 0.1.0 */
 export * as Input from "./Input.js"
+/** JSON Schemas of the log line, every payload and the policy-set file, generated from the schemas. @since 0.1.0 */
+export * as JsonSchemas from "./JsonSchemas.js"
 /** The ledger: one fact store, credit derived under a policy set, every answer. @since 0.1.0 */
 export * as Ledger from "./Ledger.js"
 /** Where a log comes from: text, lines, async lines or a Stream. @since 0.1.0 */
 export * as LogSource from "./LogSource.js"
-/** JSON Schemas of the log line, every payload and the policy-set file, generated from the schemas. @since 0.1.0 */
-export * as JsonSchemas from "./JsonSchemas.js"
 /** The log validator. @since 0.1.0 */
 export * as LogValidator from "./LogValidator.js"
 /** The decider of member streams. @since 0.1.0 */

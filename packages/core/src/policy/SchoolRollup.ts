@@ -28,7 +28,7 @@ import * as Hours from "../Hours.js"
 import * as Rational from "../Rational.js"
 import type { SchoolTier } from "../Vocabulary.js"
 import * as Facts from "./Facts.js"
-import { evaluate } from "./MemberCompliance.js"
+import { type ComplianceAnswer, evaluate } from "./MemberCompliance.js"
 import type { PolicySet } from "./PolicySet.js"
 import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
 
@@ -151,11 +151,18 @@ const ratesOf = (t: RollupFigures): RollupRates => {
 }
 
 /**
- * Computes the roll-up of a year as of a date.
+ * Computes the roll-up of a year as of a date. `evaluated` may hold the members'
+ * answers under the roll-up's requirement at the reference date, already
+ * computed (the district report does); the others are evaluated here.
  *
  * @since 0.1.0
  */
-export const evaluateRollup = (facts: Facts.FactsState, policy: PolicySet, q: RollupQuery): RollupReport => {
+export const evaluateRollup = (
+  facts: Facts.FactsState,
+  policy: PolicySet,
+  q: RollupQuery,
+  evaluated?: ReadonlyMap<string, ComplianceAnswer>
+): RollupReport => {
   const { asOf, year } = q
   const requirement =
     q.requirementId === undefined ? policy.requirements[0] : policy.requirements.find((r) => r.id === q.requirementId)
@@ -179,7 +186,7 @@ export const evaluateRollup = (facts: Facts.FactsState, policy: PolicySet, q: Ro
       const f = at(Facts.schoolOn(m, ref))
       f.members++
       if (requirement === undefined) continue
-      const a = evaluate(facts, policy, requirement, m.memberId, ref, year)
+      const a = evaluated?.get(m.memberId) ?? evaluate(facts, policy, requirement, m.memberId, ref, year)
       if (a.status === "notApplicable") continue
       f.applicable++
       f[a.status]++

@@ -71,6 +71,17 @@ describe("the ledger", () => {
     expect(ledger.stats.derived.granted).toBeGreaterThan(1000)
   })
 
+  it("lists the members of a school and of its subtree as the roll-up counts them", () => {
+    const [root] = ledger.rollup({ year, asOf }).roots
+    if (root === undefined) throw new Error("no root school")
+    const all = ledger.members(root.schoolId, { year, asOf, subtree: true })
+    expect(all.length).toBe(root.total.members)
+    expect(all.filter((m) => m.answer.status === "met").length).toBe(root.total.met)
+    const child = root.children[0]
+    if (child === undefined) throw new Error("no child school")
+    expect(ledger.members(child.schoolId, { year, asOf }).length).toBe(child.own.members)
+  })
+
   it("trap closed: a state folded by any projection feeds accrual (there are no partial fact slices)", () => {
     const grantsFrom = (p: { initial: unknown; apply: (s: never, r: Events.DomainEvent) => unknown }) => {
       let s = p.initial
