@@ -194,10 +194,11 @@ export const loadReferences = (command: unknown): Effect.Effect<ReferenceCheck, 
     })
   })
 
+/** The facts looked up in the store win over any the command carries: they are what the validator will see. */
 const withFacts = <Command>(command: Command, facts: Facts | undefined): Command => {
   if (facts === undefined) return command
   const own = (command as { facts?: Facts }).facts
-  return { ...command, facts: { ...facts, ...own } }
+  return { ...command, facts: { ...own, ...facts } }
 }
 
 /**

@@ -98,7 +98,7 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
             )
         })
       ),
-    caughtBy: ["append.result", "read.allOrderAndFilters"]
+    caughtBy: ["append.result", "read.allOrderAndFilters", "transfer.roundTrip"]
   },
   {
     name: "notAtomic",
@@ -164,7 +164,7 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
             )
         })
       ),
-    caughtBy: ["append.idempotentRetry", "append.partialOverlap", "read.records"]
+    caughtBy: ["append.idempotentRetry", "append.partialOverlap", "read.records", "transfer.roundTrip"]
   },
   {
     name: "subscribeGap",
@@ -241,7 +241,7 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
             )
         })
       ),
-    caughtBy: ["append.expectedVersion.newStream", "read.streamRanges"]
+    caughtBy: ["append.expectedVersion.newStream", "read.streamRanges", "transfer.commandIntegrity"]
   },
   {
     name: "checkpointCasIgnoresExpected",

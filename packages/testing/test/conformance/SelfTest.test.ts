@@ -48,7 +48,9 @@ describe("the checks that catch them pass against the correct adapter", () => {
     for (const id of ids) expect(checks.map((c) => c.id)).toContain(id)
     const uncaught = checks.map((c) => c.id).filter((id) => !ids.includes(id))
     // these checks have no broken adapter of their own; they are covered by the adapters' own suites
-    expect(uncaught).toEqual(["snapshots.store", "payloads.unicode", "payloads.large"])
+    // (transfer.allOrNothing checks the core's import over the port: a broken adapter cannot make it
+    // write before validating; deliberate bugs in LogTransfer make it fail)
+    expect(uncaught).toEqual(["snapshots.store", "payloads.unicode", "payloads.large", "transfer.allOrNothing"])
   })
   for (const id of ids) {
     it(`${id} passes`, async () => {
