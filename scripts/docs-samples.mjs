@@ -161,7 +161,14 @@ const runOne = (s) =>
         console.log(`docs-samples: ran  ${s.where} (${seconds}s)${said ? `: ${said.slice(0, 160)}` : ""}`)
       } else {
         const why = timedOut ? `did not finish within ${timeoutMs} ms` : `exited with ${code ?? signal}`
-        const output = `${stdout}${stderr}`.trim().split("\n").slice(-15).join("\n    ")
+        // stack frames in the generated module point back into the Markdown file
+        const frame = new RegExp(`(?:file://)?${join(out, s.name).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)`, "g")
+        const output = `${stdout}${stderr}`
+          .replace(frame, (_, n) => `${shown(s.file)}:${s.line + Number(n)}`)
+          .trim()
+          .split("\n")
+          .slice(-15)
+          .join("\n    ")
         problems.push({ where: s.where, message: `the sample ${why}\n    ${output}`, sample: s })
       }
       done()

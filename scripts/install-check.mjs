@@ -155,12 +155,11 @@ try {
 
   // -- 3. install in a fresh project --------------------------------------------------------------
   const peers = {}
-  for (const [name, tgz] of packed) {
+  for (const tgz of packed.values()) {
     const manifest = JSON.parse(run("tar", ["-xzOf", tgz, "package/package.json"], work).out)
     for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
       if (!versions.has(peer)) peers[peer] = installedVersion(peer)
     }
-    void name
   }
   const dependencies = {
     ...Object.fromEntries([...packed].map(([name, tgz]) => [name, `file:${tgz}`])),
@@ -173,7 +172,12 @@ try {
     JSON.stringify({ name: "xueshi-install-check", private: true, dependencies }, null, 2)
   )
   console.log(`install-check: npm install in ${project}: ${Object.keys(dependencies).join(", ")}`)
-  const install = run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], project, 300_000)
+  const install = run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"],
+    project,
+    300_000
+  )
   check("npm install of the tarballs outside the workspace", install.ok ? [] : [install.out])
 
   // -- 4. one copy of effect and of each package --------------------------------------------------
