@@ -3,9 +3,13 @@
 //   2. the time-zone suite (packages/*/test/**/*.tz.test.ts, scripts/test/*.tz.test.ts)
 //      again under each TZ below
 //   3. the smoke test of the built packages (scripts/smoke/smoke.mjs and smoke.cjs)
+//   4. the doc samples (scripts/docs-samples.mjs) and the tarball install check
+//      (scripts/install-check.mjs), which count their checks into the summary
 // Every step runs even if an earlier one fails; the exit code is non-zero if any failed.
 // Environment: XUESHI_NUM_RUNS (fast-check cases per property, default 200),
-// XUESHI_PG_URL / XUESHI_REQUIRE_PG (PostgreSQL adapter tests).
+// XUESHI_PG_URL / XUESHI_REQUIRE_PG (PostgreSQL adapter tests), CI=true (the install check
+// fails instead of skipping when the npm registry is unreachable).
+// A step that exits with SKIPPED (77) is reported as skipped, with the reason it printed.
 import { spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { join, relative } from "node:path"
@@ -31,16 +35,19 @@ const findTzTests = () => {
   return found.sort()
 }
 
+const SKIPPED = 77
 const results = []
 const step = (label, command, args, env = {}) => {
   console.log(`\n=== ${label}: ${[command, ...args].join(" ")}`)
   const started = Date.now()
   const r = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } })
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
-  const ok = r.status === 0
+  const skipped = r.status === SKIPPED
+  const ok = r.status === 0 || skipped
   const detail = r.error ? ` (${r.error.message})` : r.signal ? ` (signal ${r.signal})` : ""
-  results.push({ label, ok, seconds })
-  console.log(`=== ${label}: ${ok ? "passed" : `FAILED with exit code ${r.status}${detail}`} in ${seconds}s`)
+  results.push({ label, ok, skipped, seconds })
+  const outcome = skipped ? "SKIPPED (see above)" : ok ? "passed" : `FAILED with exit code ${r.status}${detail}`
+  console.log(`=== ${label}: ${outcome} in ${seconds}s`)
 }
 
 // Each vitest run also writes a JSON report, so the summary can count tests across runs.
@@ -89,9 +96,15 @@ step("smoke (types of built packages, ESM and CJS consumers)", process.execPath,
   "scripts/smoke/types/tsconfig.json"
 ])
 
+// These two write their counts in the vitest JSON report's shape (XUESHI_TEST_REPORT).
+const counted = (label, script) =>
+  step(label, process.execPath, [script], { XUESHI_TEST_REPORT: join(reportDir, `run-${++reportCount}.json`) })
+counted("doc samples (docs/**/*.md, README.md: type-check and run)", "scripts/docs-samples.mjs")
+counted("install check (pnpm pack tarballs in a fresh npm project, ESM/CJS/types)", "scripts/install-check.mjs")
+
 countReports()
 console.log("\n=== summary")
-for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.label} (${r.seconds}s)`)
+for (const r of results) console.log(`${r.skipped ? "SKIP" : r.ok ? "ok  " : "FAIL"}  ${r.label} (${r.seconds}s)`)
 const failed = results.filter((r) => !r.ok)
 if (failed.length > 0) {
   console.log(
