@@ -194,11 +194,13 @@ export const loadReferences = (command: unknown): Effect.Effect<ReferenceCheck, 
     })
   })
 
-/** The facts looked up in the store win over any the command carries: they are what the validator will see. */
+/**
+ * With references checked, the command's rules see exactly the facts looked up in the store (what
+ * the validator will see), never facts the command brought along.
+ */
 const withFacts = <Command>(command: Command, facts: Facts | undefined): Command => {
-  if (facts === undefined) return command
-  const own = (command as { facts?: Facts }).facts
-  return { ...command, facts: { ...own, ...facts } }
+  const { facts: _, ...rest } = command as Command & { facts?: Facts }
+  return (facts === undefined ? rest : { ...rest, facts }) as Command
 }
 
 /**
@@ -219,9 +221,10 @@ export const handle = <Command, Event extends DomainEvent, State>(
       attempts++
       if (attempts > 1) yield* count(Metrics.commandRetries, {})
       const loaded = yield* load(stream, decider, options.snapshot === undefined ? {} : { snapshot: options.snapshot })
-      const refs = options.references === false ? {} : yield* loadReferences(command)
+      const checked = options.references !== false && isDomainCommand(command)
+      const refs = checked ? yield* loadReferences(command) : {}
       // the stream's own rules first, then its references: the log validator's order
-      const decided = decider.decide(withFacts(command, refs.facts), loaded.state)
+      const decided = decider.decide(checked ? withFacts(command, refs.facts) : command, loaded.state)
       if (decided._tag === "Failure") return yield* Effect.fail(decided.failure)
       if (refs.error !== undefined) return yield* Effect.fail(refs.error)
       const events = decided.success
