@@ -45,7 +45,7 @@ import {
 } from "effect"
 import { ProjectionStore } from "./CheckpointStore.js"
 import { type EventFilter, EventStore, matchesFilter, type StoredEvent } from "./EventStore.js"
-import { count, Metrics } from "./Observability.js"
+import { count, Metrics, spanOptions, withAttributes } from "./Observability.js"
 import type { ReadError } from "./StoreErrors.js"
 
 /**
@@ -262,15 +262,16 @@ export const startWith = <State, E, R>(
         const age = instantMillis(last.recordedAt)
         yield* count(Metrics.projectionBatches, attrs)
         yield* count(Metrics.projectionEvents, attrs, records.length)
-        yield* Metric.update(Metric.withAttributes(Metrics.projectionLagEvents, attrs), Math.max(0, head - checkpoint))
+        yield* Metric.update(withAttributes(Metrics.projectionLagEvents, attrs), Math.max(0, head - checkpoint))
         yield* Metric.update(
-          Metric.withAttributes(Metrics.projectionLagMillis, attrs),
+          withAttributes(Metrics.projectionLagMillis, attrs),
           head > checkpoint && age !== undefined ? Math.max(0, now - age) : 0
         )
       }).pipe(
-        Effect.withSpan("xueshi.projection.batch", {
-          attributes: { projection: name, events: records.length, from: records[0]?.position ?? 0 }
-        })
+        Effect.withSpan(
+          "xueshi.projection.batch",
+          spanOptions({ projection: name, events: records.length, from: records[0]?.position ?? 0 })
+        )
       )
 
     const consume = Effect.gen(function* () {
