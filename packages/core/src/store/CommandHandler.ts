@@ -26,7 +26,7 @@ import type { DomainEvent } from "../Events.js"
 import type { RuleViolation } from "../Rules.js"
 import { SnapshotStore } from "./CheckpointStore.js"
 import { type AppendResult, EventStore, type EventToAppend } from "./EventStore.js"
-import { count, Metrics, spanOptions } from "./Observability.js"
+import { count, Metrics, noStackTrace } from "./Observability.js"
 import type { AppendError, ReadError, WrongExpectedVersion } from "./StoreErrors.js"
 
 /**
@@ -206,7 +206,7 @@ export const handle = <Command, Event extends DomainEvent, State>(
   }).pipe(
     Effect.tap((r) => count(Metrics.commands, { outcome: r.events.length === 0 ? "noop" : "ok" })),
     Effect.tapError((e) => count(Metrics.commands, { outcome: e._tag })),
-    Effect.withSpan("xueshi.command.handle", spanOptions({ stream }))
+    Effect.withSpan("xueshi.command.handle", { attributes: { stream } }, noStackTrace)
   )
 
 const fnv = (text: string, seed: number): number => {

@@ -106,8 +106,18 @@ export const count = (
 ): Effect.Effect<void> => Metric.update(withAttributes(metric, attributes), by)
 
 /**
- * The options of xueshi's spans: no stack trace is captured (a capture costs
- * an `Error` per span, on every append), the attributes are the given ones.
+ * The trace options of xueshi's spans: no stack trace is captured (a capture
+ * costs an `Error` per span, on every append). Pass it as the third argument
+ * of `Effect.withSpan(name, options, traceOptions)`: Effect 4 reads stack
+ * capture there, not in the span options of the data-last form.
+ *
+ * @since 0.1.0
+ */
+export const noStackTrace: Tracer.TraceOptions = { captureStackTrace: false }
+
+/**
+ * Span options with the given attributes and no stack capture (for
+ * `Stream.withSpan` and the data-first `Effect.withSpan(self, name, options)`).
  *
  * @since 0.1.0
  */
@@ -139,7 +149,8 @@ export const instrumentEventStore = (store: EventStore["Service"], adapter: stri
         Effect.tapError((e) => count(Metrics.appends, { adapter, outcome: outcomeOf(e) })),
         Effect.withSpan(
           "xueshi.store.append",
-          spanOptions({ adapter, stream, events: events.length, expected: String(expected) })
+          { attributes: { adapter, stream, events: events.length, expected: String(expected) } },
+          noStackTrace
         )
       ),
     readStream: (stream, options) =>
@@ -150,7 +161,7 @@ export const instrumentEventStore = (store: EventStore["Service"], adapter: stri
         .pipe(Stream.withSpan("xueshi.store.readAll", spanOptions({ adapter, after: options?.after ?? 0 }))),
     subscribe: (options) => store.subscribe(options),
     version: (stream) =>
-      store.version(stream).pipe(Effect.withSpan("xueshi.store.version", spanOptions({ adapter, stream }))),
+      store.version(stream).pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } }, noStackTrace)),
     head: () => store.head()
   })
 }

@@ -45,7 +45,7 @@ import {
 } from "effect"
 import { ProjectionStore } from "./CheckpointStore.js"
 import { type EventFilter, EventStore, matchesFilter, type StoredEvent } from "./EventStore.js"
-import { count, Metrics, spanOptions, withAttributes } from "./Observability.js"
+import { count, Metrics, noStackTrace, withAttributes } from "./Observability.js"
 import type { ReadError } from "./StoreErrors.js"
 
 /**
@@ -270,7 +270,8 @@ export const startWith = <State, E, R>(
       }).pipe(
         Effect.withSpan(
           "xueshi.projection.batch",
-          spanOptions({ projection: name, events: records.length, from: records[0]?.position ?? 0 })
+          { attributes: { projection: name, events: records.length, from: records[0]?.position ?? 0 } },
+          noStackTrace
         )
       )
 
