@@ -13,6 +13,7 @@ import type { ClassState } from "./ClassDecider.js"
 import type { Facts } from "./Decider.js"
 import { type EventCodec, EventLogCodec, type LogRecord } from "./EventCodec.js"
 import { type DomainEvent, EventCatalogue } from "./Events.js"
+import { fingerprint, IdTable } from "./internal/EventIds.js"
 import type { MemberState } from "./MemberDecider.js"
 import { RuleIdSchema, type RuleViolation, violation } from "./Rules.js"
 import type { SchoolState } from "./SchoolDecider.js"
@@ -100,18 +101,6 @@ export interface LogValidator {
 
 const BOM = "\uFEFF"
 
-/** FNV-1a (32 bit, twice seeded) of a string; used to tell a repeated event from a reused id. */
-const fingerprint = (s: string): number => {
-  let h1 = 0x811c9dc5
-  let h2 = 0x01000193
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0x01000193)
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff)
-}
-
 /**
  * Makes an incremental validator.
  *
@@ -121,7 +110,7 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
   const codec = options.codec ?? EventLogCodec
   const references = options.references ?? true
   const streams = new Map<string, StreamSlot>()
-  const eventIds = new Map<string, number>()
+  const eventIds = new IdTable()
   let lineNo = 0
   let accepted = 0
   let lastPosition = 0
@@ -233,11 +222,8 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
     const stream = record.stream
 
     // UUIDs compare case-insensitively; the fingerprint tells a repeated event from a reused id
-    const idKey = record.id?.toLowerCase()
-    const fp =
-      idKey === undefined
-        ? 0
-        : fingerprint(`${stream}\n${record.type}\n${JSON.stringify(codec.encodeData(record.type, record.data))}`)
+    const idKey = record.id
+    const fp = idKey === undefined ? 0 : fingerprint(codec, record)
     if (idKey !== undefined) {
       const seen = eventIds.get(idKey)
       if (seen !== undefined) {
