@@ -256,4 +256,59 @@ describe("ProjectionRunner", () => {
       })
     )
   })
+
+  it("with a snapshot cadence, saves every N events and at the head; a crash replays only the unsaved tail", async () => {
+    const saves: Array<number> = []
+    const failures = { left: 1 }
+    const m = MemoryEventStore.make()
+    const layer = Layer.succeedContext(
+      Context.make(EventStore.EventStore, m.eventStore).pipe(
+        Context.add(CheckpointStore.CheckpointStore, m.checkpoints),
+        Context.add(
+          CheckpointStore.ProjectionStore,
+          CheckpointStore.ProjectionStore.of({
+            ...m.projections,
+            save: (name, expected, snapshot) =>
+              Effect.suspend(() => {
+                // the second save crashes: the runner must go back to the first one
+                if (saves.length === 1 && failures.left-- > 0)
+                  return Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
+                saves.push(snapshot.checkpoint)
+                return m.projections.save(name, expected, snapshot)
+              })
+          })
+        ),
+        Context.add(CheckpointStore.SnapshotStore, m.snapshots)
+      )
+    )
+    await run(
+      Effect.gen(function* () {
+        const ps = yield* CheckpointStore.ProjectionStore
+        yield* fill(1000, (i) => quota("A", i), "school-A")
+        yield* fill(5, (i) => exemption("M", i), "member-M")
+        const runner = yield* ProjectionRunner.start(counting, {
+          batchSize: 10,
+          saveEvery: { events: 200 },
+          retrySchedule: Schedule.spaced("1 millis")
+        })
+        yield* runner.whenCaughtUp
+        expect(yield* runner.read((s) => ({ n: s.n, types: { ...s.types } }))).toEqual({
+          n: 1005,
+          types: { QuotaClaimed: 1000, ExemptionGranted: 5 }
+        })
+        // a save once 200 events are unsaved, and one at the head: not once per batch of 10
+        expect(failures.left).toBe(-1)
+        expect(saves[saves.length - 1]).toBe(1005)
+        expect(saves.length).toBeLessThanOrEqual(Math.ceil(1005 / 200) + 1)
+        for (let i = 1; i < saves.length - 1; i++) {
+          const gap = (saves[i] as number) - (saves[i - 1] as number)
+          expect(gap).toBeGreaterThanOrEqual(200)
+          expect(gap).toBeLessThan(200 + 10)
+        }
+        const saved = yield* ps.load("count")
+        expect(Option.map(saved, (s) => [s.checkpoint, (s.state as Count).n])).toEqual(Option.some([1005, 1005]))
+      }),
+      layer
+    )
+  })
 })
