@@ -106,10 +106,7 @@ export interface EventCodec {
    * writes, it is {@link EventCodec.decodeRecord}. Keys named in `ignore` (a
    * store's own framing key) are left out of the record. Optional.
    */
-  readonly decodeIntact?: (
-    json: Record<string, unknown>,
-    ignore?: string
-  ) => Result.Result<LogRecord, RuleViolation>
+  readonly decodeIntact?: (json: Record<string, unknown>, ignore?: string) => Result.Result<LogRecord, RuleViolation>
 }
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
@@ -144,7 +141,12 @@ export const canonicalJson = (u: unknown): unknown => {
     for (const k of Object.keys(u).sort()) {
       // an own "__proto__" key (JSON.parse makes one) must stay a key, not set the prototype
       if (k === "__proto__")
-        Object.defineProperty(out, k, { value: canonicalJson(u[k]), enumerable: true, writable: true, configurable: true })
+        Object.defineProperty(out, k, {
+          value: canonicalJson(u[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
       else out[k] = canonicalJson(u[k])
     }
     return out
@@ -258,7 +260,8 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     ordered(type, encoderOf(type)(data) as Record<string, unknown>)
 
   const encodePayload: NonNullable<EventCodec["encodePayload"]> = (type, data) => {
-    if (!isEventType(type)) return Result.fail(violation("event.type", "$type", `unknown event type ${JSON.stringify(type)}`))
+    if (!isEventType(type))
+      return Result.fail(violation("event.type", "$type", `unknown event type ${JSON.stringify(type)}`))
     const encoded = checkedEncoderOf(type)(data)
     if (Result.isFailure(encoded)) return Result.fail(schemaViolation(type, encoded.failure))
     const wire = ordered(type, encoded.success as Record<string, unknown>)
@@ -391,7 +394,12 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
         payload = hours === undefined ? undefined : { ...data, hours }
       }
       if (payload !== undefined) {
-        const record: Record<string, unknown> = { stream: json.stream, type, data: payload, schemaVersion: json.schemaVersion }
+        const record: Record<string, unknown> = {
+          stream: json.stream,
+          type,
+          data: payload,
+          schemaVersion: json.schemaVersion
+        }
         if (json.version !== undefined) record.version = json.version
         if (json.id !== undefined) record.id = json.id
         if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt

@@ -1018,7 +1018,9 @@ export class Log {
     // (decodeIntact leaves "$file" out; deleting it would put the object in dictionary mode)
     const { codec } = this.config
     const decoded =
-      codec.decodeIntact !== undefined ? codec.decodeIntact(json, INTEGRITY_KEY) : codec.decodeRecord(withoutIntegrity(json))
+      codec.decodeIntact !== undefined
+        ? codec.decodeIntact(json, INTEGRITY_KEY)
+        : codec.decodeRecord(withoutIntegrity(json))
     if (Result.isFailure(decoded)) {
       throw corrupted(`undecodable record: ${decoded.failure.message}`, seg.name, offset, k + 1)
     }

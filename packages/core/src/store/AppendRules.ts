@@ -164,7 +164,8 @@ const encodeEvents = (
   const fail = (index: number, rule: string, path: string, message: string) =>
     Result.fail(new EventEncodingError({ stream, index, rule, path, message }))
   const name = parseStreamName(stream)
-  if (name === undefined) return fail(0, "stream.format", "$stream", `"${stream}" is not <school|member|class|credit>-<id>`)
+  if (name === undefined)
+    return fail(0, "stream.format", "$stream", `"${stream}" is not <school|member|class|credit>-<id>`)
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventToAppend
     const type = e.event.type
@@ -180,7 +181,8 @@ const encodeEvents = (
     if (!isInstantCached(at)) {
       return fail(i, "envelope.field", "$recordedAt", "recordedAt must be an ISO 8601 time with an offset")
     }
-    if (e.meta !== undefined && !isPlainObject(e.meta)) return fail(i, "envelope.field", "$meta", "meta must be an object")
+    if (e.meta !== undefined && !isPlainObject(e.meta))
+      return fail(i, "envelope.field", "$meta", "meta must be an object")
     // the one schema pass: encoding checks the payload and gives both of its forms
     const payload = encodePayload(type, e.event.data)
     if (Result.isFailure(payload)) {

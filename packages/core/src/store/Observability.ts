@@ -154,14 +154,18 @@ export const instrumentEventStore = (store: EventStore["Service"], adapter: stri
         )
       ),
     readStream: (stream, options) =>
-      store.readStream(stream, options).pipe(Stream.withSpan("xueshi.store.readStream", spanOptions({ adapter, stream }))),
+      store
+        .readStream(stream, options)
+        .pipe(Stream.withSpan("xueshi.store.readStream", spanOptions({ adapter, stream }))),
     readAll: (options) =>
       store
         .readAll(options)
         .pipe(Stream.withSpan("xueshi.store.readAll", spanOptions({ adapter, after: options?.after ?? 0 }))),
     subscribe: (options) => store.subscribe(options),
     version: (stream) =>
-      store.version(stream).pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } }, noStackTrace)),
+      store
+        .version(stream)
+        .pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } }, noStackTrace)),
     head: () => store.head()
   })
 }

@@ -168,7 +168,7 @@ describe("accrual of a very large class", () => {
     const members = 50_000
     const sessions = ["S1", "S2", "S3", "S4"]
     const lines: Array<ReturnType<typeof school>> = [school("D", "district"), klass("C1", "D")]
-    sessions.forEach((s, i) => lines.push(session("C1", s, `2025-03-0${i + 4}T19:00:00+08:00`, 90)))
+    for (const [i, s] of sessions.entries()) lines.push(session("C1", s, `2025-03-0${i + 4}T19:00:00+08:00`, 90))
     for (let m = 0; m < members; m++) {
       const id = `M${m}`
       lines.push(member(id, "D", ["ordinaryMember"]), enrol("C1", id))
