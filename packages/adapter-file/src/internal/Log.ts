@@ -722,6 +722,9 @@ export class Log {
         }
         if (result.tail !== undefined) return // an append in progress
       }
+      // an empty newest segment (the writer just created it, or rolled into it) is the one the
+      // next append goes to: "the next segment" would be itself, added again and again
+      if (seg.first === this.head + 1) return
       const nextName = segmentFileName(this.head + 1)
       const nextPath = join(this.segmentsDir, nextName)
       const exists = await stat(nextPath).then(

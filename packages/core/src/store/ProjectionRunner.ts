@@ -46,7 +46,7 @@ import {
 import { ProjectionStore } from "./CheckpointStore.js"
 import { type EventFilter, EventStore, matchesFilter, type StoredEvent } from "./EventStore.js"
 import { count, Metrics, noStackTrace, withAttributes } from "./Observability.js"
-import type { ReadError } from "./StoreErrors.js"
+import { isPermanentlyUnavailable, type ReadError } from "./StoreErrors.js"
 
 /**
  * What a runner needs of a projection. The projections of `policy/Projection.ts`
@@ -320,8 +320,12 @@ export const startWith = <State, E, R>(
       return yield* Effect.raceFirst(run, heartbeat)
     })
 
+    // a store that can never take the write (a read-only opener's projection store) stops the runner at once
     const isRetryable = (e: unknown) =>
-      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "StoreUnavailable"
+      typeof e === "object" &&
+      e !== null &&
+      (e as { _tag?: unknown })._tag === "StoreUnavailable" &&
+      !isPermanentlyUnavailable(e)
 
     const context = yield* Effect.context<R>()
     const supervised = consume.pipe(
