@@ -102,9 +102,9 @@ export interface EventCodec {
    * wrote them after validating them): when its `schemaVersion` is this codec's
    * current one and the type's schema is the catalogue's, the payload is taken
    * as it is (only `CreditGranted.hours` is converted to its runtime form), with
-   * no schema decode; otherwise, or when the envelope is not what a store
-   * writes, it is {@link EventCodec.decodeRecord}. Keys named in `ignore` (a
-   * store's own framing key) are left out of the record. Optional.
+   * no schema decode; otherwise (an older version, another schema, a payload
+   * that is not an object) it is {@link EventCodec.decodeRecord}. The key named
+   * `ignore` (a store's own framing key) is left out of the record. Optional.
    */
   readonly decodeIntact?: (json: Record<string, unknown>, ignore?: string) => Result.Result<LogRecord, RuleViolation>
 }
@@ -159,6 +159,23 @@ const orderLike = (fields: ReadonlyArray<string>, obj: Record<string, unknown>):
   const out: Record<string, unknown> = {}
   for (const k of fields) if (obj[k] !== undefined) out[k] = obj[k]
   return out
+}
+
+/** A record of a decoded payload with the envelope fields of `json` (in decodeRecord's key order). */
+const recordOf = (
+  json: Record<string, unknown>,
+  stream: string,
+  type: EventType,
+  data: Record<string, unknown>,
+  schemaVersion: number
+): LogRecord => {
+  const record: Record<string, unknown> = { stream, type, data, schemaVersion }
+  if (json.version !== undefined) record.version = json.version
+  if (json.id !== undefined) record.id = json.id
+  if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
+  if (json.position !== undefined) record.position = json.position
+  if (json.meta !== undefined) record.meta = json.meta
+  return record as unknown as LogRecord
 }
 
 const SOURCE_FIELDS: Record<string, ReadonlyArray<string>> = {
@@ -370,13 +387,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
         )
       )
     }
-    const record: Record<string, unknown> = { stream, type, data: decoded.success, schemaVersion: current }
-    if (json.version !== undefined) record.version = json.version
-    if (json.id !== undefined) record.id = json.id
-    if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
-    if (json.position !== undefined) record.position = json.position
-    if (json.meta !== undefined) record.meta = json.meta
-    return Result.succeed(record as unknown as LogRecord)
+    return Result.succeed(recordOf(json, stream, type, decoded.success as Record<string, unknown>, current))
   }
 
   const decodeIntact: NonNullable<EventCodec["decodeIntact"]> = (json, ignore) => {
@@ -393,20 +404,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
         const hours = typeof data.hours === "number" ? fromWire(data.hours) : undefined
         payload = hours === undefined ? undefined : { ...data, hours }
       }
-      if (payload !== undefined) {
-        const record: Record<string, unknown> = {
-          stream: json.stream,
-          type,
-          data: payload,
-          schemaVersion: json.schemaVersion
-        }
-        if (json.version !== undefined) record.version = json.version
-        if (json.id !== undefined) record.id = json.id
-        if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
-        if (json.position !== undefined) record.position = json.position
-        if (json.meta !== undefined) record.meta = json.meta
-        return Result.succeed(record as unknown as LogRecord)
-      }
+      if (payload !== undefined) return Result.succeed(recordOf(json, json.stream, type, payload, json.schemaVersion))
     }
     if (ignore === undefined || !Object.hasOwn(json, ignore)) return decodeRecord(json)
     const rest: Record<string, unknown> = {}

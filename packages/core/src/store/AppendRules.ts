@@ -148,19 +148,23 @@ const isInstantCached = (u: unknown): boolean => {
 const isPlainObject = (u: unknown): u is Record<string, unknown> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const encodeEvents = (
-  stream: string,
-  events: ReadonlyArray<EventToAppend>,
-  current: number,
-  head: number,
-  recordedAt: string,
-  codec: EventCodec,
-  wires: Array<Record<string, unknown>> | undefined
-): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
+/** What an append encodes: its events, where they go, and where the wire objects are collected (if wanted). */
+interface EncodeInput {
+  readonly stream: string
+  readonly events: ReadonlyArray<EventToAppend>
+  readonly current: number
+  readonly head: number
+  readonly recordedAt: string
+  readonly codec: EventCodec
+  readonly wires: Array<Record<string, unknown>> | undefined
+}
+
+const encodeEvents = (input: EncodeInput): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
+  const { stream, events, current, head, recordedAt, codec, wires } = input
   const out: Array<AppendedRecord> = []
   if (events.length === 0) return Result.succeed(out)
   const encodePayload = codec.encodePayload
-  if (encodePayload === undefined) return encodeTwoPasses(stream, events, current, head, recordedAt, codec, wires)
+  if (encodePayload === undefined) return encodeTwoPasses(input)
   const fail = (index: number, rule: string, path: string, message: string) =>
     Result.fail(new EventEncodingError({ stream, index, rule, path, message }))
   const name = parseStreamName(stream)
@@ -223,15 +227,15 @@ const encodeEvents = (
 }
 
 /** For a codec without `encodePayload`: encode, then decode what was built. */
-const encodeTwoPasses = (
-  stream: string,
-  events: ReadonlyArray<EventToAppend>,
-  current: number,
-  head: number,
-  recordedAt: string,
-  codec: EventCodec,
-  wires: Array<Record<string, unknown>> | undefined
-): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
+const encodeTwoPasses = ({
+  stream,
+  events,
+  current,
+  head,
+  recordedAt,
+  codec,
+  wires
+}: EncodeInput): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
   const out: Array<AppendedRecord> = []
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventToAppend
@@ -290,7 +294,7 @@ export const encodeAppend = (
   recordedAt: string,
   codec: EventCodec = EventLogCodec
 ): Result.Result<ReadonlyArray<AppendedRecord>, EventEncodingError> =>
-  encodeEvents(stream, events, current, head, recordedAt, codec, undefined)
+  encodeEvents({ stream, events, current, head, recordedAt, codec, wires: undefined })
 
 /**
  * {@link encodeAppend}, also answering the canonical JSON object of each record
@@ -308,6 +312,6 @@ export const encodeAppendWire = (
   codec: EventCodec = EventLogCodec
 ): Result.Result<EncodedAppend, EventEncodingError> => {
   const wire: Array<Record<string, unknown>> = []
-  const records = encodeEvents(stream, events, current, head, recordedAt, codec, wire)
+  const records = encodeEvents({ stream, events, current, head, recordedAt, codec, wires: wire })
   return Result.isFailure(records) ? Result.fail(records.failure) : Result.succeed({ records: records.success, wire })
 }
