@@ -111,7 +111,16 @@ export interface MemoryStore {
   readonly snapshots: Checkpoints.SnapshotStore["Service"]
 }
 
-const nowIso = (millis: number): string => new Date(millis).toISOString()
+let lastMillis = Number.NaN
+let lastIso = ""
+/** The clock's time as ISO text, formatted once per millisecond (appends in one millisecond share it). */
+const nowIso = (millis: number): string => {
+  if (millis !== lastMillis) {
+    lastIso = new Date(millis).toISOString()
+    lastMillis = millis
+  }
+  return lastIso
+}
 
 /**
  * Makes the services of a memory store over `options.storage`.

@@ -86,6 +86,27 @@ export interface EventCodec {
   readonly encodeData: (type: EventType, data: unknown) => Record<string, unknown>
   /** The current payload version of a type. */
   readonly currentVersion: (type: EventType) => number
+  /**
+   * Checks a runtime payload against its schema in ONE pass and answers both of
+   * its forms: `wire` (what {@link EventCodec.encodeData} writes) and `data`, the
+   * runtime form that decoding `wire` would give (a fresh object, unknown keys
+   * dropped). Optional: a codec without it is used through `encodeData` and
+   * `decodeRecord` (two passes).
+   */
+  readonly encodePayload?: (
+    type: EventType,
+    data: unknown
+  ) => Result.Result<{ readonly wire: Record<string, unknown>; readonly data: Record<string, unknown> }, RuleViolation>
+  /**
+   * Decodes a record whose bytes are known intact (checksummed by the store that
+   * wrote them after validating them): when its `schemaVersion` is this codec's
+   * current one and the type's schema is the catalogue's, the payload is taken
+   * as it is (only `CreditGranted.hours` is converted to its runtime form), with
+   * no schema decode; otherwise (an older version, another schema, a payload
+   * that is not an object) it is {@link EventCodec.decodeRecord}. The key named
+   * `ignore` (a store's own framing key) is left out of the record. Optional.
+   */
+  readonly decodeIntact?: (json: Record<string, unknown>, ignore?: string) => Result.Result<LogRecord, RuleViolation>
 }
 
 const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
@@ -107,16 +128,26 @@ const isPositiveInt = (u: unknown): u is number => typeof u === "number" && Numb
 
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
-/** Sorts object keys recursively, so `meta` has one canonical form. */
-const canonical = (u: unknown): unknown => {
-  if (Array.isArray(u)) return u.map(canonical)
+/**
+ * Sorts object keys recursively: the canonical form of `meta` that
+ * {@link EventCodec.encodeRecord} writes.
+ *
+ * @since 0.1.0
+ */
+export const canonicalJson = (u: unknown): unknown => {
+  if (Array.isArray(u)) return u.map(canonicalJson)
   if (isPlainObject(u)) {
     const out: Record<string, unknown> = {}
     for (const k of Object.keys(u).sort()) {
       // an own "__proto__" key (JSON.parse makes one) must stay a key, not set the prototype
       if (k === "__proto__")
-        Object.defineProperty(out, k, { value: canonical(u[k]), enumerable: true, writable: true, configurable: true })
-      else out[k] = canonical(u[k])
+        Object.defineProperty(out, k, {
+          value: canonicalJson(u[k]),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
+      else out[k] = canonicalJson(u[k])
     }
     return out
   }
@@ -128,6 +159,23 @@ const orderLike = (fields: ReadonlyArray<string>, obj: Record<string, unknown>):
   const out: Record<string, unknown> = {}
   for (const k of fields) if (obj[k] !== undefined) out[k] = obj[k]
   return out
+}
+
+/** A record of a decoded payload with the envelope fields of `json` (in decodeRecord's key order). */
+const recordOf = (
+  json: Record<string, unknown>,
+  stream: string,
+  type: EventType,
+  data: Record<string, unknown>,
+  schemaVersion: number
+): LogRecord => {
+  const record: Record<string, unknown> = { stream, type, data, schemaVersion }
+  if (json.version !== undefined) record.version = json.version
+  if (json.id !== undefined) record.id = json.id
+  if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
+  if (json.position !== undefined) record.position = json.position
+  if (json.meta !== undefined) record.meta = json.meta
+  return record as unknown as LogRecord
 }
 
 const SOURCE_FIELDS: Record<string, ReadonlyArray<string>> = {
@@ -192,15 +240,60 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     return f
   }
 
-  const encodeData = (type: EventType, data: unknown): Record<string, unknown> => {
-    const wire = encoderOf(type)(data) as Record<string, unknown>
+  const checkedEncoders = new Map<EventType, (a: unknown) => Result.Result<any, Schema.SchemaError>>()
+  const checkedEncoderOf = (type: EventType) => {
+    let e = checkedEncoders.get(type)
+    if (e === undefined) {
+      e = Schema.encodeUnknownResult(schemaOf(type))
+      checkedEncoders.set(type, e)
+    }
+    return e
+  }
+  /** Whether the wire form of `type` is its runtime form (but for `CreditGranted.hours`): the catalogue's schema. */
+  const isCatalogueSchema = (type: EventType): boolean => schemaOf(type) === EventCatalogue[type].schema
+
+  const schemaViolation = (type: EventType, error: Schema.SchemaError): RuleViolation => {
+    const first = formatter(error.issue).issues[0]
+    const path = first?.path?.map((p) => (typeof p === "object" && p !== null ? String(p.key) : String(p))) ?? []
+    return violation(
+      "event.schema",
+      path.length === 0 ? "$data" : path.join("."),
+      `${type}: ${first?.message ?? "invalid payload"}`
+    )
+  }
+
+  /** Puts an encoded payload's keys in the contract's order. */
+  const ordered = (type: EventType, wire: Record<string, unknown>): Record<string, unknown> => {
     const fields = fieldsOf(type)
-    const out = fields.length === 0 ? (canonical(wire) as Record<string, unknown>) : orderLike(fields, wire)
+    const out = fields.length === 0 ? (canonicalJson(wire) as Record<string, unknown>) : orderLike(fields, wire)
     const src = out.source
     if (isPlainObject(src) && typeof src.kind === "string" && SOURCE_FIELDS[src.kind] !== undefined) {
       out.source = orderLike(SOURCE_FIELDS[src.kind] as ReadonlyArray<string>, src)
     }
     return out
+  }
+
+  const encodeData = (type: EventType, data: unknown): Record<string, unknown> =>
+    ordered(type, encoderOf(type)(data) as Record<string, unknown>)
+
+  const encodePayload: NonNullable<EventCodec["encodePayload"]> = (type, data) => {
+    if (!isEventType(type))
+      return Result.fail(violation("event.type", "$type", `unknown event type ${JSON.stringify(type)}`))
+    const encoded = checkedEncoderOf(type)(data)
+    if (Result.isFailure(encoded)) return Result.fail(schemaViolation(type, encoded.failure))
+    const wire = ordered(type, encoded.success as Record<string, unknown>)
+    if (isCatalogueSchema(type)) {
+      // the catalogue's schemas are their own wire form but for the hours of a grant;
+      // encoding made fresh objects, so the runtime form can share them
+      if (type !== "CreditGranted") return Result.succeed({ wire, data: wire })
+      const hours = fromWire(wire.hours as number)
+      if (hours === undefined) return Result.fail(violation("event.schema", "hours", `${type}: hours do not encode`))
+      return Result.succeed({ wire, data: { ...wire, hours } })
+    }
+    // another schema (a newer version): only decoding knows its runtime form
+    const decoded = decoderOf(type)(wire)
+    if (Result.isFailure(decoded)) return Result.fail(schemaViolation(type, decoded.failure))
+    return Result.succeed({ wire, data: decoded.success as Record<string, unknown> })
   }
 
   const decodeRecord = (json: unknown): Result.Result<LogRecord, RuleViolation> => {
@@ -282,17 +375,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
       version++
     }
     const decoded = decoderOf(type)(payload)
-    if (Result.isFailure(decoded)) {
-      const first = formatter(decoded.failure.issue).issues[0]
-      const path = first?.path?.map((p) => (typeof p === "object" && p !== null ? String(p.key) : String(p))) ?? []
-      return Result.fail(
-        violation(
-          "event.schema",
-          path.length === 0 ? "$data" : path.join("."),
-          `${type}: ${first?.message ?? "invalid payload"}`
-        )
-      )
-    }
+    if (Result.isFailure(decoded)) return Result.fail(schemaViolation(type, decoded.failure))
     const idField = entry.idField
     const idValue = (decoded.success as Record<string, unknown>)[idField]
     if (idValue !== name.id) {
@@ -304,13 +387,29 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
         )
       )
     }
-    const record: Record<string, unknown> = { stream, type, data: decoded.success, schemaVersion: current }
-    if (json.version !== undefined) record.version = json.version
-    if (json.id !== undefined) record.id = json.id
-    if (json.recordedAt !== undefined) record.recordedAt = json.recordedAt
-    if (json.position !== undefined) record.position = json.position
-    if (json.meta !== undefined) record.meta = json.meta
-    return Result.succeed(record as unknown as LogRecord)
+    return Result.succeed(recordOf(json, stream, type, decoded.success as Record<string, unknown>, current))
+  }
+
+  const decodeIntact: NonNullable<EventCodec["decodeIntact"]> = (json, ignore) => {
+    const { type, data } = json
+    if (
+      isEventType(type) &&
+      json.schemaVersion === currentVersion(type) &&
+      isCatalogueSchema(type) &&
+      typeof json.stream === "string" &&
+      isPlainObject(data)
+    ) {
+      let payload: Record<string, unknown> | undefined = data
+      if (type === "CreditGranted") {
+        const hours = typeof data.hours === "number" ? fromWire(data.hours) : undefined
+        payload = hours === undefined ? undefined : { ...data, hours }
+      }
+      if (payload !== undefined) return Result.succeed(recordOf(json, json.stream, type, payload, json.schemaVersion))
+    }
+    if (ignore === undefined || !Object.hasOwn(json, ignore)) return decodeRecord(json)
+    const rest: Record<string, unknown> = {}
+    for (const k of Object.keys(json)) if (k !== ignore) rest[k] = json[k]
+    return decodeRecord(rest)
   }
 
   const decodeLine = (text: string): Result.Result<LogRecord, RuleViolation> => {
@@ -345,7 +444,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     out.schemaVersion = r.schemaVersion ?? currentVersion(r.type)
     if (r.recordedAt !== undefined) out.recordedAt = r.recordedAt
     if (r.position !== undefined) out.position = r.position
-    if (r.meta !== undefined) out.meta = canonical(r.meta)
+    if (r.meta !== undefined) out.meta = canonicalJson(r.meta)
     return out
   }
 
@@ -355,7 +454,9 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     encodeLine: (r) => JSON.stringify(encodeRecord(r)),
     encodeRecord,
     encodeData,
-    currentVersion
+    currentVersion,
+    encodePayload,
+    decodeIntact
   }
 }
 

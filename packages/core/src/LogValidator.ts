@@ -12,6 +12,7 @@ import { Effect, Result, Schema, Stream } from "effect"
 import type { ClassState } from "./ClassDecider.js"
 import { type EventCodec, EventLogCodec, type LogRecord } from "./EventCodec.js"
 import { type DomainEvent, EventCatalogue } from "./Events.js"
+import { fingerprint, IdTable } from "./internal/EventIds.js"
 import type { MemberState } from "./MemberDecider.js"
 import { checkReferences, type ReferenceCheck, type ReferenceLookup, sessionIn } from "./References.js"
 import { RuleIdSchema, type RuleViolation, violation } from "./Rules.js"
@@ -99,18 +100,6 @@ export interface LogValidator {
 
 const BOM = "\uFEFF"
 
-/** FNV-1a (32 bit, twice seeded) of a string; used to tell a repeated event from a reused id. */
-const fingerprint = (s: string): number => {
-  let h1 = 0x811c9dc5
-  let h2 = 0x01000193
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    h1 = Math.imul(h1 ^ c, 0x01000193)
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
-  }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff)
-}
-
 /**
  * Makes an incremental validator.
  *
@@ -120,7 +109,7 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
   const codec = options.codec ?? EventLogCodec
   const references = options.references ?? true
   const streams = new Map<string, StreamSlot>()
-  const eventIds = new Map<string, number>()
+  const eventIds = new IdTable()
   let lineNo = 0
   let accepted = 0
   let lastPosition = 0
@@ -161,11 +150,8 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
     const stream = record.stream
 
     // UUIDs compare case-insensitively; the fingerprint tells a repeated event from a reused id
-    const idKey = record.id?.toLowerCase()
-    const fp =
-      idKey === undefined
-        ? 0
-        : fingerprint(`${stream}\n${record.type}\n${JSON.stringify(codec.encodeData(record.type, record.data))}`)
+    const idKey = record.id
+    const fp = idKey === undefined ? 0 : fingerprint(codec, record)
     if (idKey !== undefined) {
       const seen = eventIds.get(idKey)
       if (seen !== undefined) {

@@ -722,6 +722,9 @@ export class Log {
         }
         if (result.tail !== undefined) return // an append in progress
       }
+      // an empty newest segment (the writer just created it, or rolled into it) is the one the
+      // next append goes to: "the next segment" would be itself, added again and again
+      if (seg.first === this.head + 1) return
       const nextName = segmentFileName(this.head + 1)
       const nextPath = join(this.segmentsDir, nextName)
       const exists = await stat(nextPath).then(
@@ -806,14 +809,15 @@ export class Log {
           later.push({ req, result: { stream, version: current, positions: [] } })
           continue
         }
-        const encoded = AppendRules.encodeAppend(stream, events, current, head, req.recordedAt, codec)
+        const encoded = AppendRules.encodeAppendWire(stream, events, current, head, req.recordedAt, codec)
         if (Result.isFailure(encoded)) {
           req.reject(encoded.failure)
           continue
         }
-        const records = encoded.success
+        const { records, wire } = encoded.success
         const n = records.length
-        const lines = records.map((r, i) => frameLine(codec.encodeLine(r), i, n))
+        // the canonical line of each record, from its wire form: no third encode
+        const lines = wire.map((w, i) => frameLine(JSON.stringify(w), i, n))
         const ids = records.map((r) => r.id ?? null)
         records.forEach((r) => {
           if (r.id !== undefined)
@@ -1013,8 +1017,13 @@ export class Log {
       throw corrupted(`the record is not the one the index expects at position ${position}`, seg.name, offset, k + 1)
     }
     if (keep !== undefined && !keep(json)) return undefined
-    delete json[INTEGRITY_KEY]
-    const decoded = this.config.codec.decodeRecord(json)
+    // the checksum holds: a record at the codec's current version needs no schema decode
+    // (decodeIntact leaves "$file" out; deleting it would put the object in dictionary mode)
+    const { codec } = this.config
+    const decoded =
+      codec.decodeIntact !== undefined
+        ? codec.decodeIntact(json, INTEGRITY_KEY)
+        : codec.decodeRecord(withoutIntegrity(json))
     if (Result.isFailure(decoded)) {
       throw corrupted(`undecodable record: ${decoded.failure.message}`, seg.name, offset, k + 1)
     }
@@ -1061,6 +1070,13 @@ const binarySearch = (sorted: ReadonlyArray<number>, x: number): number => {
     else hi = mid - 1
   }
   return -1
+}
+
+/** A copy of a parsed line without its `"$file"` key (for a codec that has no `decodeIntact`). */
+const withoutIntegrity = (json: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(json)) if (k !== INTEGRITY_KEY) out[k] = json[k]
+  return out
 }
 
 /** Lines of a buffer (the last one may lack its newline), without newlines; empty buffer → none. */

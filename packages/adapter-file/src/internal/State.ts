@@ -50,7 +50,13 @@ export class StateFiles {
 
   /** Runs mutations one at a time (compare-and-set within the writer process). */
   exclusive<A>(f: () => Promise<A>): Promise<A> {
-    if (this.readOnly) return Promise.reject(unavailable("the store is open read-only"))
+    if (this.readOnly) {
+      const message =
+        `the file store at ${this.directory} is open read-only: checkpoints, projection state, leases and ` +
+        "snapshots cannot be written to it; to run a projection over a read-only opener, give the runner a " +
+        "separate ProjectionStore (for example a memory store's, or one in another directory)"
+      return Promise.reject(unavailable(message, new StoreErrors.StoreReadOnly({ operation: "write state", message })))
+    }
     const run = this.chain.then(f, f)
     this.chain = run.catch(() => undefined)
     return run

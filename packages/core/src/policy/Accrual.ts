@@ -366,7 +366,8 @@ export const accrueAll = (facts: Facts.FactsState, policy: PolicySet): Array<Cre
   const out: Array<CreditCommand> = []
   for (const classId of Array.from(facts.classes.keys()).sort()) {
     const c = facts.classes.get(classId) as Facts.ClassFact
-    out.push(...accrueWith(c, policy, existing.get(classId) ?? new Map()))
+    // one by one: spreading a large class into push's arguments would overflow the stack
+    for (const command of accrueWith(c, policy, existing.get(classId) ?? new Map())) out.push(command)
   }
   return out
 }

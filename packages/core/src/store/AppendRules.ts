@@ -6,7 +6,11 @@
  * @since 0.1.0
  */
 import { Result } from "effect"
-import { type EventCodec, EventLogCodec, type LogRecord } from "../EventCodec.js"
+import { isInstant } from "../Calendar.js"
+import { canonicalJson, type EventCodec, EventLogCodec, type LogRecord } from "../EventCodec.js"
+import { EventCatalogue, isEventType } from "../Events.js"
+import { UUID_PATTERN } from "../Ids.js"
+import { parseStreamName } from "../StreamName.js"
 import type { AppendResult, EventToAppend, ExpectedVersion } from "./EventStore.js"
 import { DuplicateEventConflict, EventEncodingError, WrongExpectedVersion } from "./StoreErrors.js"
 
@@ -113,25 +117,126 @@ export const checkIdempotency = (
 }
 
 /**
- * Encodes the events of an append to records at versions `current + 1 …` and
- * positions `head + 1 …`, checking each against its schema and the stream. The
- * records' canonical lines (`codec.encodeLine`) are what adapters persist; the
- * first failing event fails the whole append.
+ * A record of an append as stored: a {@link LogRecord} with its version and position.
  *
  * @since 0.1.0
  */
-export const encodeAppend = (
-  stream: string,
-  events: ReadonlyArray<EventToAppend>,
-  current: number,
-  head: number,
-  recordedAt: string,
-  codec: EventCodec = EventLogCodec
-): Result.Result<
-  ReadonlyArray<LogRecord & { readonly version: number; readonly position: number }>,
-  EventEncodingError
-> => {
-  const out: Array<LogRecord & { readonly version: number; readonly position: number }> = []
+export type AppendedRecord = LogRecord & { readonly version: number; readonly position: number }
+
+/**
+ * The encoded events of an append: the records in runtime form and, at the
+ * same index, the canonical JSON object of each (`JSON.stringify(wire[i])` is
+ * `codec.encodeLine(records[i])`, byte for byte), so that an adapter that
+ * persists lines need not encode them again.
+ *
+ * @since 0.1.0
+ */
+export interface EncodedAppend {
+  readonly records: ReadonlyArray<AppendedRecord>
+  readonly wire: ReadonlyArray<Record<string, unknown>>
+}
+
+/** The last instant text found valid: an adapter passes the same clock text to many appends. */
+let lastValidInstant = ""
+const isInstantCached = (u: unknown): boolean => {
+  if (u === lastValidInstant) return true
+  if (!isInstant(u)) return false
+  lastValidInstant = u
+  return true
+}
+
+const isPlainObject = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** What an append encodes: its events, where they go, and where the wire objects are collected (if wanted). */
+interface EncodeInput {
+  readonly stream: string
+  readonly events: ReadonlyArray<EventToAppend>
+  readonly current: number
+  readonly head: number
+  readonly recordedAt: string
+  readonly codec: EventCodec
+  readonly wires: Array<Record<string, unknown>> | undefined
+}
+
+const encodeEvents = (input: EncodeInput): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
+  const { stream, events, current, head, recordedAt, codec, wires } = input
+  const out: Array<AppendedRecord> = []
+  if (events.length === 0) return Result.succeed(out)
+  const encodePayload = codec.encodePayload
+  if (encodePayload === undefined) return encodeTwoPasses(input)
+  const fail = (index: number, rule: string, path: string, message: string) =>
+    Result.fail(new EventEncodingError({ stream, index, rule, path, message }))
+  const name = parseStreamName(stream)
+  if (name === undefined)
+    return fail(0, "stream.format", "$stream", `"${stream}" is not <school|member|class|credit>-<id>`)
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as EventToAppend
+    const type = e.event.type
+    if (!isEventType(type)) return fail(i, "event.type", "$type", `unknown event type ${JSON.stringify(type)}`)
+    const entry = EventCatalogue[type]
+    if (entry.category !== name.category) {
+      return fail(i, "event.category", "$type", `${type} belongs to ${entry.category}-… streams, not ${stream}`)
+    }
+    if (e.id !== undefined && !(typeof e.id === "string" && UUID_PATTERN.test(e.id))) {
+      return fail(i, "envelope.field", "$id", "id must be a UUID")
+    }
+    const at = e.recordedAt ?? recordedAt
+    if (!isInstantCached(at)) {
+      return fail(i, "envelope.field", "$recordedAt", "recordedAt must be an ISO 8601 time with an offset")
+    }
+    if (e.meta !== undefined && !isPlainObject(e.meta))
+      return fail(i, "envelope.field", "$meta", "meta must be an object")
+    // the one schema pass: encoding checks the payload and gives both of its forms
+    const payload = encodePayload(type, e.event.data)
+    if (Result.isFailure(payload)) {
+      const v = payload.failure
+      return fail(i, v.rule, v.path, v.message)
+    }
+    const { data, wire } = payload.success
+    const idValue = data[entry.idField]
+    if (idValue !== name.id) {
+      return fail(
+        i,
+        "stream.idMismatch",
+        entry.idField,
+        `data.${entry.idField} is ${JSON.stringify(idValue)} but the stream is ${stream}`
+      )
+    }
+    const version = current + i + 1
+    const position = head + i + 1
+    const schemaVersion = codec.currentVersion(type)
+    // the record's key order is decodeRecord's; the wire object's is the line's
+    const record: Record<string, unknown> = { stream, type, data, schemaVersion, version }
+    if (e.id !== undefined) record.id = e.id
+    record.recordedAt = at
+    record.position = position
+    if (e.meta !== undefined) record.meta = e.meta
+    out.push(record as unknown as AppendedRecord)
+    if (wires !== undefined) {
+      const line: Record<string, unknown> = { stream, type, data: wire, version }
+      if (e.id !== undefined) line.id = e.id
+      line.schemaVersion = schemaVersion
+      line.recordedAt = at
+      line.position = position
+      if (e.meta !== undefined) line.meta = canonicalJson(e.meta)
+      wires.push(line)
+    }
+  }
+  return Result.succeed(out)
+}
+
+/** For a codec without `encodePayload`: encode, then decode what was built. */
+const encodeTwoPasses = ({
+  stream,
+  events,
+  current,
+  head,
+  recordedAt,
+  codec,
+  wires
+}: EncodeInput): Result.Result<Array<AppendedRecord>, EventEncodingError> => {
+  const out: Array<AppendedRecord> = []
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as EventToAppend
     let wire: Record<string, unknown>
@@ -165,7 +270,48 @@ export const encodeAppend = (
       const v = decoded.failure
       return Result.fail(new EventEncodingError({ stream, index: i, rule: v.rule, path: v.path, message: v.message }))
     }
-    out.push(decoded.success as LogRecord & { readonly version: number; readonly position: number })
+    const record = decoded.success as AppendedRecord
+    out.push(record)
+    wires?.push(codec.encodeRecord(record))
   }
   return Result.succeed(out)
+}
+
+/**
+ * Encodes the events of an append to records at versions `current + 1 …` and
+ * positions `head + 1 …`, checking each against its schema (once: the payload's
+ * encode is its check) and the stream. The records' canonical lines
+ * (`codec.encodeLine`) are what adapters persist; {@link encodeAppendWire}
+ * answers them too. The first failing event fails the whole append.
+ *
+ * @since 0.1.0
+ */
+export const encodeAppend = (
+  stream: string,
+  events: ReadonlyArray<EventToAppend>,
+  current: number,
+  head: number,
+  recordedAt: string,
+  codec: EventCodec = EventLogCodec
+): Result.Result<ReadonlyArray<AppendedRecord>, EventEncodingError> =>
+  encodeEvents({ stream, events, current, head, recordedAt, codec, wires: undefined })
+
+/**
+ * {@link encodeAppend}, also answering the canonical JSON object of each record
+ * (see {@link EncodedAppend}): what an adapter that writes lines persists, with
+ * `JSON.stringify`, instead of encoding the records again.
+ *
+ * @since 0.1.0
+ */
+export const encodeAppendWire = (
+  stream: string,
+  events: ReadonlyArray<EventToAppend>,
+  current: number,
+  head: number,
+  recordedAt: string,
+  codec: EventCodec = EventLogCodec
+): Result.Result<EncodedAppend, EventEncodingError> => {
+  const wire: Array<Record<string, unknown>> = []
+  const records = encodeEvents({ stream, events, current, head, recordedAt, codec, wires: wire })
+  return Result.isFailure(records) ? Result.fail(records.failure) : Result.succeed({ records: records.success, wire })
 }

@@ -31,7 +31,7 @@ import type { SchoolState } from "../SchoolDecider.js"
 import { StreamKinds } from "../StreamKinds.js"
 import { SnapshotStore } from "./CheckpointStore.js"
 import { type AppendResult, EventStore, type EventToAppend } from "./EventStore.js"
-import { count, Metrics } from "./Observability.js"
+import { count, Metrics, noStackTrace } from "./Observability.js"
 import type { AppendError, ReadError, WrongExpectedVersion } from "./StoreErrors.js"
 
 /**
@@ -264,7 +264,7 @@ export const handle = <Command, Event extends DomainEvent, State>(
   }).pipe(
     Effect.tap((r) => count(Metrics.commands, { outcome: r.events.length === 0 ? "noop" : "ok" })),
     Effect.tapError((e) => count(Metrics.commands, { outcome: e._tag })),
-    Effect.withSpan("xueshi.command.handle", { attributes: { stream } })
+    Effect.withSpan("xueshi.command.handle", { attributes: { stream } }, noStackTrace)
   )
 
 /**

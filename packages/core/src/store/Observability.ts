@@ -11,7 +11,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Metric, Stream } from "effect"
+import { Effect, Metric, Stream, type Tracer } from "effect"
 import { EventStore } from "./EventStore.js"
 
 /**
@@ -65,6 +65,35 @@ const outcomeOf = (e: unknown): string =>
     ? (e as { _tag: string })._tag
     : "error"
 
+/** Each metric's attribute-bound forms, built once per distinct attribute set. */
+const bound = new WeakMap<Metric.Metric<number, unknown>, Map<string, Metric.Metric<number, unknown>>>()
+
+/**
+ * `metric` with the given attributes, built once per metric and attribute set
+ * (and therefore with its series key computed once): update it with
+ * `Metric.update`. Reusing one bound metric is what keeps an update a map write.
+ *
+ * @since 0.1.0
+ */
+export const withAttributes = (
+  metric: Metric.Metric<number, unknown>,
+  attributes: Record<string, string>
+): Metric.Metric<number, unknown> => {
+  let forMetric = bound.get(metric)
+  if (forMetric === undefined) {
+    forMetric = new Map()
+    bound.set(metric, forMetric)
+  }
+  let key = ""
+  for (const k in attributes) key += `${k}\u0000${attributes[k]}\u0000`
+  let m = forMetric.get(key)
+  if (m === undefined) {
+    m = Metric.withAttributes(metric, attributes)
+    forMetric.set(key, m)
+  }
+  return m
+}
+
 /**
  * Counts one occurrence of `metric` with the given attributes.
  *
@@ -74,7 +103,28 @@ export const count = (
   metric: Metric.Metric<number, unknown>,
   attributes: Record<string, string>,
   by = 1
-): Effect.Effect<void> => Metric.update(Metric.withAttributes(metric, attributes), by)
+): Effect.Effect<void> => Metric.update(withAttributes(metric, attributes), by)
+
+/**
+ * The trace options of xueshi's spans: no stack trace is captured (a capture
+ * costs an `Error` per span, on every append). Pass it as the third argument
+ * of `Effect.withSpan(name, options, traceOptions)`: Effect 4 reads stack
+ * capture there, not in the span options of the data-last form.
+ *
+ * @since 0.1.0
+ */
+export const noStackTrace: Tracer.TraceOptions = { captureStackTrace: false }
+
+/**
+ * Span options with the given attributes and no stack capture (for
+ * `Stream.withSpan` and the data-first `Effect.withSpan(self, name, options)`).
+ *
+ * @since 0.1.0
+ */
+export const spanOptions = (attributes: Record<string, unknown>): Tracer.SpanOptions => ({
+  attributes,
+  captureStackTrace: false
+})
 
 /**
  * Wraps an event store service with spans and metrics. Adapters call it in
@@ -83,32 +133,39 @@ export const count = (
  *
  * @since 0.1.0
  */
-export const instrumentEventStore = (store: EventStore["Service"], adapter: string): EventStore["Service"] =>
-  EventStore.of({
+export const instrumentEventStore = (store: EventStore["Service"], adapter: string): EventStore["Service"] => {
+  // the metrics' series of this adapter, bound once
+  const appendsOk = withAttributes(Metrics.appends, { adapter, outcome: "ok" })
+  const appendedEvents = withAttributes(Metrics.appendedEvents, { adapter })
+  return EventStore.of({
     append: (stream, events, expected) =>
       store.append(stream, events, expected).pipe(
         Effect.tap((r) => {
           const wrote = r.positions.length
-          return Effect.andThen(
-            count(Metrics.appends, { adapter, outcome: "ok" }),
-            wrote > 0 ? count(Metrics.appendedEvents, { adapter }, wrote) : Effect.void
-          )
+          return wrote > 0
+            ? Effect.andThen(Metric.update(appendsOk, 1), Metric.update(appendedEvents, wrote))
+            : Metric.update(appendsOk, 1)
         }),
         Effect.tapError((e) => count(Metrics.appends, { adapter, outcome: outcomeOf(e) })),
-        Effect.withSpan("xueshi.store.append", {
-          attributes: { adapter, stream, events: events.length, expected: String(expected) }
-        })
+        Effect.withSpan(
+          "xueshi.store.append",
+          { attributes: { adapter, stream, events: events.length, expected: String(expected) } },
+          noStackTrace
+        )
       ),
     readStream: (stream, options) =>
       store
         .readStream(stream, options)
-        .pipe(Stream.withSpan("xueshi.store.readStream", { attributes: { adapter, stream } })),
+        .pipe(Stream.withSpan("xueshi.store.readStream", spanOptions({ adapter, stream }))),
     readAll: (options) =>
       store
         .readAll(options)
-        .pipe(Stream.withSpan("xueshi.store.readAll", { attributes: { adapter, after: options?.after ?? 0 } })),
+        .pipe(Stream.withSpan("xueshi.store.readAll", spanOptions({ adapter, after: options?.after ?? 0 }))),
     subscribe: (options) => store.subscribe(options),
     version: (stream) =>
-      store.version(stream).pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } })),
+      store
+        .version(stream)
+        .pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } }, noStackTrace)),
     head: () => store.head()
   })
+}

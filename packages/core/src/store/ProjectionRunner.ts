@@ -45,8 +45,8 @@ import {
 } from "effect"
 import { ProjectionStore } from "./CheckpointStore.js"
 import { type EventFilter, EventStore, matchesFilter, type StoredEvent } from "./EventStore.js"
-import { count, Metrics } from "./Observability.js"
-import type { ReadError } from "./StoreErrors.js"
+import { count, Metrics, noStackTrace, withAttributes } from "./Observability.js"
+import { isPermanentlyUnavailable, type ReadError } from "./StoreErrors.js"
 
 /**
  * What a runner needs of a projection. The projections of `policy/Projection.ts`
@@ -95,6 +95,18 @@ export interface RunnerOptions {
   readonly owner?: string
   /** How long a lease lasts unless renewed (default 10 s); renewed every third of it. */
   readonly leaseTtlMillis?: number
+  /**
+   * A snapshot cadence: save state and checkpoint (together, as always) only once
+   * at least `events` events were processed or `millis` milliseconds passed since
+   * the last save, and whenever a batch reaches the store's head. A crash loses
+   * at most the unsaved tail, which is read again from the saved checkpoint onto
+   * the saved state (nothing is counted twice). Default: a save after every batch.
+   * Use it for pure projections with large states (a catch-up saves the state
+   * `events / saveEvery.events` times instead of once per batch); an effectful
+   * handler replays its unsaved batches after a crash, so keep the default there
+   * unless its effects are idempotent.
+   */
+  readonly saveEvery?: { readonly events?: number; readonly millis?: number }
   /** How to retry after `StoreUnavailable` (default: jittered exponential from 50 ms, capped at 5 s, forever). */
   readonly retrySchedule?: Schedule.Schedule<unknown, unknown>
 }
@@ -207,8 +219,17 @@ export const startWith = <State, E, R>(
       Schedule.min([Schedule.exponential("50 millis"), Schedule.spaced("5 seconds")]).pipe(Schedule.jittered)
     const attrs = { projection: name }
 
+    const cadence = options.saveEvery
+    const saveEvents = cadence === undefined ? 0 : Math.max(1, cadence.events ?? Number.POSITIVE_INFINITY)
+    const saveMillis = cadence === undefined ? 0 : Math.max(0, cadence.millis ?? Number.POSITIVE_INFINITY)
+
     let state: State = handler.initial()
+    /** The position processed into `state`. */
     let checkpoint = 0
+    /** The checkpoint saved with the state (≤ checkpoint); the next save expects it. */
+    let savedCheckpoint = 0
+    let unsaved = 0
+    let lastSaveAt = 0
     let leader = false
     let progress = Deferred.makeUnsafe<void>()
     const stopped = Deferred.makeUnsafe<never, ProjectionRunnerError>()
@@ -221,6 +242,8 @@ export const startWith = <State, E, R>(
       Effect.sync(() => {
         state = Option.isSome(snapshot) ? handler.decodeState(snapshot.value.state) : handler.initial()
         checkpoint = Option.isSome(snapshot) ? snapshot.value.checkpoint : 0
+        savedCheckpoint = checkpoint
+        unsaved = 0
         signal()
       })
 
@@ -250,27 +273,37 @@ export const startWith = <State, E, R>(
         const last = records[records.length - 1] as StoredEvent
         const relevant = filtered ? records.filter((r) => matchesFilter(filter, r)) : records
         const next = relevant.length === 0 ? state : yield* handler.handleBatch(state, relevant)
-        const encoded = handler.encodeState(next)
-        if (!(yield* projections.acquireLease(name, owner, ttl))) return yield* new LeaseLost()
-        const saved = yield* projections.save(name, checkpoint, { checkpoint: last.position, state: encoded })
-        if (!saved) return yield* new LeaseLost()
+        const head = yield* store.head()
+        const now = yield* Clock.currentTimeMillis
+        unsaved += records.length
+        const due =
+          cadence === undefined || unsaved >= saveEvents || now - lastSaveAt >= saveMillis || last.position >= head
+        if (due) {
+          const encoded = handler.encodeState(next)
+          if (!(yield* projections.acquireLease(name, owner, ttl))) return yield* new LeaseLost()
+          const saved = yield* projections.save(name, savedCheckpoint, { checkpoint: last.position, state: encoded })
+          if (!saved) return yield* new LeaseLost()
+          savedCheckpoint = last.position
+          unsaved = 0
+          lastSaveAt = now
+        }
         state = next
         checkpoint = last.position
         signal()
-        const head = yield* store.head()
-        const now = yield* Clock.currentTimeMillis
         const age = instantMillis(last.recordedAt)
         yield* count(Metrics.projectionBatches, attrs)
         yield* count(Metrics.projectionEvents, attrs, records.length)
-        yield* Metric.update(Metric.withAttributes(Metrics.projectionLagEvents, attrs), Math.max(0, head - checkpoint))
+        yield* Metric.update(withAttributes(Metrics.projectionLagEvents, attrs), Math.max(0, head - checkpoint))
         yield* Metric.update(
-          Metric.withAttributes(Metrics.projectionLagMillis, attrs),
+          withAttributes(Metrics.projectionLagMillis, attrs),
           head > checkpoint && age !== undefined ? Math.max(0, now - age) : 0
         )
       }).pipe(
-        Effect.withSpan("xueshi.projection.batch", {
-          attributes: { projection: name, events: records.length, from: records[0]?.position ?? 0 }
-        })
+        Effect.withSpan(
+          "xueshi.projection.batch",
+          { attributes: { projection: name, events: records.length, from: records[0]?.position ?? 0 } },
+          noStackTrace
+        )
       )
 
     const consume = Effect.gen(function* () {
@@ -287,8 +320,12 @@ export const startWith = <State, E, R>(
       return yield* Effect.raceFirst(run, heartbeat)
     })
 
+    // a store that can never take the write (a read-only opener's projection store) stops the runner at once
     const isRetryable = (e: unknown) =>
-      typeof e === "object" && e !== null && (e as { _tag?: unknown })._tag === "StoreUnavailable"
+      typeof e === "object" &&
+      e !== null &&
+      (e as { _tag?: unknown })._tag === "StoreUnavailable" &&
+      !isPermanentlyUnavailable(e)
 
     const context = yield* Effect.context<R>()
     const supervised = consume.pipe(

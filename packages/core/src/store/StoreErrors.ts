@@ -57,6 +57,31 @@ export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("St
 }) {}
 
 /**
+ * The store was opened read-only (a follower) and was asked to write. Carried
+ * as the `cause` of a `StoreUnavailable` (the error type of the ports), which is
+ * then permanent: retrying cannot help, so runners stop at once (see
+ * {@link isPermanentlyUnavailable}). `operation` names what was refused.
+ *
+ * @since 0.1.0
+ */
+export class StoreReadOnly extends Schema.TaggedError<StoreReadOnly>()("StoreReadOnly", {
+  operation: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * Whether an error is a `StoreUnavailable` that retrying cannot cure: one
+ * caused by {@link StoreReadOnly}.
+ *
+ * @since 0.1.0
+ */
+export const isPermanentlyUnavailable = (e: unknown): boolean =>
+  e instanceof StoreUnavailable &&
+  typeof e.cause === "object" &&
+  e.cause !== null &&
+  (e.cause as { _tag?: unknown })._tag === "StoreReadOnly"
+
+/**
  * Stored data is not what the store wrote (bad checksum, undecodable record, a
  * version gap). Not retryable; `location` names where (segment, offset, line, row).
  *

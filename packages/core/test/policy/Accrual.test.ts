@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import type { DomainEvent } from "../../src/Events.js"
 import * as Accrual from "../../src/policy/Accrual.js"
 import { sessionCredit } from "../../src/policy/CreditPolicy.js"
 import * as Presets from "../../src/policy/Presets.js"
@@ -159,5 +160,25 @@ describe("accrual", () => {
     })
     // 17:30 on Dec 31 at −08:00 is 09:30 on Jan 1 in Shanghai
     expect(c.data).toMatchObject({ grantId: "x:ganbu-wangyuan:course-42", year: 2026, source: { kind: "external" } })
+  })
+})
+
+describe("accrual of a very large class", () => {
+  it("grants 200,000 attendances of one class without overflowing the stack", () => {
+    const members = 50_000
+    const sessions = ["S1", "S2", "S3", "S4"]
+    const lines: Array<ReturnType<typeof school>> = [school("D", "district"), klass("C1", "D")]
+    for (const [i, s] of sessions.entries()) lines.push(session("C1", s, `2025-03-0${i + 4}T19:00:00+08:00`, 90))
+    for (let m = 0; m < members; m++) {
+      const id = `M${m}`
+      lines.push(member(id, "D", ["ordinaryMember"]), enrol("C1", id))
+      for (const s of sessions) lines.push(attend("C1", s, id, 90))
+    }
+    // no CreditGranted among them: the wire payloads are the runtime payloads
+    const facts = foldFacts(lines as unknown as ReadonlyArray<DomainEvent>, policy.timeZone)
+    const commands = Accrual.accrueAll(facts, policy)
+    expect(commands.length).toBe(members * sessions.length)
+    expect(commands.every((c) => c.type === "GrantCredit" && c.data.hours === 200)).toBe(true)
+    expect(Accrual.accrueClass(facts, "C1", policy).length).toBe(members * sessions.length)
   })
 })

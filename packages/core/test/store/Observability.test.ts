@@ -52,4 +52,41 @@ describe("Observability", () => {
       .map((m) => (m.state as { count: number }).count)
     expect(commands).toEqual([1])
   })
+
+  it("captures no stack trace for the spans of appends and command handling", async () => {
+    // Effect captures a span's stack by setting Error.stackTraceLimit and making an Error: count the sets
+    let sets = 0
+    const original = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit")
+    let limit = Error.stackTraceLimit
+    const program = Effect.gen(function* () {
+      const es = yield* EventStore.EventStore
+      const register = (n: number) =>
+        Commands.makeCommand("RegisterSchool", {
+          schoolId: `S${n}` as Ids.SchoolId,
+          name: `school ${n}`,
+          tier: "district"
+        })
+      yield* CommandHandler.handle("school-S0", SchoolDecider.SchoolDecider, register(0))
+      Object.defineProperty(Error, "stackTraceLimit", {
+        configurable: true,
+        get: () => limit,
+        set: (v: number) => {
+          sets++
+          limit = v
+        }
+      })
+      try {
+        for (let n = 1; n <= 20; n++) {
+          yield* CommandHandler.handle(`school-S${n}`, SchoolDecider.SchoolDecider, register(n))
+          yield* es.version(`school-S${n}`)
+        }
+      } finally {
+        if (original !== undefined) Object.defineProperty(Error, "stackTraceLimit", original)
+      }
+      return yield* es.head()
+    })
+    const head = await Effect.runPromise(program.pipe(Effect.provide(MemoryEventStore.layer())))
+    expect(head).toBe(21)
+    expect(sets).toBe(0)
+  })
 })

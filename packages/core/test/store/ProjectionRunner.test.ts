@@ -2,7 +2,7 @@ import { Context, Effect, Exit, Layer, Metric, Option, Schedule, Scope } from "e
 import { describe, expect, it } from "vitest"
 import { CheckpointStore, EventStore, type Events, ProjectionRunner, StoreErrors } from "../../src/index.js"
 import type { Projection } from "../../src/policy/Projection.js"
-import { MemoryEventStore, run, runExit } from "./Support.js"
+import { crashyStore, MemoryEventStore, run, runExit } from "./Support.js"
 
 interface Count {
   n: number
@@ -254,6 +254,42 @@ describe("ProjectionRunner", () => {
         yield* runner.whenCaughtUp
         expect(yield* runner.read((s) => policyShaped.query(s, undefined))).toBe(3)
       })
+    )
+  })
+
+  it("with a snapshot cadence, saves every N events and at the head; a crash replays only the unsaved tail", async () => {
+    const saves: Array<number> = []
+    const failures = { left: 1 }
+    // the second save crashes: the runner must go back to the first one
+    const layer = crashyStore(failures, { after: 1, saves })
+    await run(
+      Effect.gen(function* () {
+        const ps = yield* CheckpointStore.ProjectionStore
+        yield* fill(1000, (i) => quota("A", i), "school-A")
+        yield* fill(5, (i) => exemption("M", i), "member-M")
+        const runner = yield* ProjectionRunner.start(counting, {
+          batchSize: 10,
+          saveEvery: { events: 200 },
+          retrySchedule: Schedule.spaced("1 millis")
+        })
+        yield* runner.whenCaughtUp
+        expect(yield* runner.read((s) => ({ n: s.n, types: { ...s.types } }))).toEqual({
+          n: 1005,
+          types: { QuotaClaimed: 1000, ExemptionGranted: 5 }
+        })
+        // a save once 200 events are unsaved, and one at the head: not once per batch of 10
+        expect(failures.left).toBeLessThan(0) // the crash happened, and later saves went through
+        expect(saves[saves.length - 1]).toBe(1005)
+        expect(saves.length).toBeLessThanOrEqual(Math.ceil(1005 / 200) + 1)
+        for (let i = 1; i < saves.length - 1; i++) {
+          const gap = (saves[i] as number) - (saves[i - 1] as number)
+          expect(gap).toBeGreaterThanOrEqual(200)
+          expect(gap).toBeLessThan(200 + 10)
+        }
+        const saved = yield* ps.load("count")
+        expect(Option.map(saved, (s) => [s.checkpoint, (s.state as Count).n])).toEqual(Option.some([1005, 1005]))
+      }),
+      layer
     )
   })
 })

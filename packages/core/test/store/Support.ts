@@ -25,10 +25,14 @@ export const runExit = <A, E>(
 ) => Effect.runPromiseExit(Effect.scoped(Effect.provide(Effect.scoped(effect), layer)))
 
 /**
- * A memory store whose first `failures.left` projection saves fail (a crash after a batch's
+ * A memory store whose first `failures.left` projection saves (after the first `options.after`
+ * successful ones, which it records in `options.saves`) fail (a crash after a batch's
  * effects, before its checkpoint): the runner must reload and redeliver the batch.
  */
-export const crashyStore = (failures: { left: number }): Layer.Layer<Services> =>
+export const crashyStore = (
+  failures: { left: number },
+  options: { readonly after?: number; readonly saves?: Array<number> } = {}
+): Layer.Layer<Services> =>
   Layer.effectContext(
     Effect.sync(() => {
       const m = MemoryEventStore.make()
@@ -39,11 +43,13 @@ export const crashyStore = (failures: { left: number }): Layer.Layer<Services> =
           CheckpointStore.ProjectionStore.of({
             ...m.projections,
             save: (name, expected, snapshot) =>
-              Effect.suspend(() =>
-                failures.left-- > 0
-                  ? Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
-                  : m.projections.save(name, expected, snapshot)
-              )
+              Effect.suspend(() => {
+                // the saves after the first `options.after` ones crash, `failures.left` times
+                if ((options.saves?.length ?? 0) >= (options.after ?? 0) && failures.left-- > 0)
+                  return Effect.fail(new StoreErrors.StoreUnavailable({ message: "crash before the checkpoint" }))
+                options.saves?.push(snapshot.checkpoint)
+                return m.projections.save(name, expected, snapshot)
+              })
           })
         ),
         Context.add(CheckpointStore.SnapshotStore, m.snapshots)
