@@ -44,6 +44,15 @@ export interface LiveLedgerOptions extends Omit<ReactorOptions, "filter"> {
 }
 
 /**
+ * How often a live ledger saves its state with its checkpoint, by default: every 20,000 events or
+ * 10 seconds, and always when it reaches the head. Its effects (credit appends) are idempotent,
+ * so a crash replays the unsaved tail without counting anything twice.
+ *
+ * @since 0.1.0
+ */
+export const defaultSaveEvery = { events: 20_000, millis: 10_000 } as const
+
+/**
  * A live ledger.
  *
  * @since 0.1.0
@@ -80,7 +89,7 @@ export const start = (
             return fold
           })
       },
-      options
+      { ...options, saveEvery: options.saveEvery ?? defaultSaveEvery }
     )
     return { runner, ledger: runner.read((fold) => fold.current()) }
   })
