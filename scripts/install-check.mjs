@@ -140,8 +140,14 @@ try {
     for (const field of ["main", "module", "types"])
       if (manifest[field]) targets.push({ path: manifest[field], conditions: [field] })
     for (const t of targets) {
-      if (!files.has(t.path.replace(/^\.\//, "")))
-        problems.push(`${t.conditions.join(".")} -> ${t.path} is not in the tarball`)
+      const path = t.path.replace(/^\.\//, "")
+      // a subpath pattern (`./schema/*`) must match at least one packed file
+      const star = path.indexOf("*")
+      const present =
+        star < 0
+          ? files.has(path)
+          : [...files].some((f) => f.startsWith(path.slice(0, star)) && f.endsWith(path.slice(star + 1)))
+      if (!present) problems.push(`${t.conditions.join(".")} -> ${t.path} is not in the tarball`)
     }
     if (!targets.some((t) => t.conditions.includes("require") && t.path.endsWith(".d.cts"))) {
       problems.push("exports has no require.types (.d.cts)")

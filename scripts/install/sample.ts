@@ -9,12 +9,15 @@ import {
   Accrual,
   Calendar,
   ClassDecider,
+  Client,
   CommandHandler,
   Commands,
   CreditReactor,
+  DistrictReport,
   EventStore,
   Events,
   Hours,
+  LogTransfer,
   MemberCompliance,
   MemberDecider,
   Presets,
@@ -92,12 +95,12 @@ const program = Effect.scoped(
     let facts = rollup.initial
     for (const record of records) facts = rollup.apply(facts, record)
     const answers = MemberCompliance.make(policy).query(facts, { asOf: Calendar.endOfYear(2025), memberId: "M1" })
-    return { events: records.length, answers }
+    return { events: records.length, answers, text: yield* LogTransfer.exportText() }
   })
 )
 
 export const main = async (): Promise<string> => {
-  const { events, answers } = await Effect.runPromise(program.pipe(Effect.provide(MemoryEventStore.layer())))
+  const { events, answers, text } = await Effect.runPromise(program.pipe(Effect.provide(MemoryEventStore.layer())))
   const answer = answers[0]
   if (answer === undefined || answers.length !== 1) throw new Error(`expected one answer, got ${answers.length}`)
   // 90 attended minutes under standard-45 = 2.00 hours of 32
@@ -106,5 +109,11 @@ export const main = async (): Promise<string> => {
     throw new Error(`unexpected: ${events} events, ${answer.requirementId} ${answer.status} with ${earned} hours`)
   }
   if (Arbitraries === undefined) throw new Error("@xueshi/testing did not load")
+  // the ledger facade, Promise style, over the store's exported log: the same answer
+  const report = DistrictReport.build(await Client.loadLedger(text, policy), { year: 2025 })
+  const figures = report.headline.figures
+  if (figures.members !== 1 || figures.hoursGranted !== 2) {
+    throw new Error(`the ledger's report: ${figures.members} members, ${figures.hoursGranted} hours`)
+  }
   return `${events} events; M1 ${answer.requirementId}: ${answer.status} with ${earned} hours`
 }
