@@ -35,8 +35,11 @@ summary .name{font-weight:600;min-width:9em}summary .tier{color:var(--muted);fon
 .bar{display:inline-block;width:120px;height:10px;background:#eaeef2;border-radius:3px;overflow:hidden;vertical-align:middle}
 .bar>i{display:block;height:100%;background:var(--ok)}
 .leaf{margin:2px 0 6px 14px}
-.stack{display:flex;height:16px;width:100%;min-width:160px;border-radius:3px;overflow:hidden;background:#eaeef2}
+.stack{position:relative;display:flex;height:16px;width:100%;min-width:160px;border-radius:3px;overflow:hidden;background:#eaeef2}
 .stack>i{display:block;height:100%}
+.stack>b.mark{position:absolute;top:-3px;bottom:-3px;width:0;border-left:2px solid #1f2328}
+.legend i.mark-key{width:2px;background:#1f2328}
+td.id,td.wide{white-space:nowrap}
 .theory{background:var(--theory)}.practice{background:var(--practice)}.exemplar{background:var(--exemplar)}.other{background:var(--other)}
 .legend span{display:inline-flex;align-items:center;gap:4px;margin-right:12px;font-size:.85rem}
 .legend i{width:12px;height:12px;display:inline-block;border-radius:2px}
@@ -44,17 +47,17 @@ tr.fail td{background:#ffebe9}.dev{color:var(--bad);font-weight:600}
 .ok{color:var(--ok)}.bad{color:var(--bad)}
 svg{max-width:100%;height:auto}
 svg text{font-size:11px;fill:var(--muted)}
-.quota{display:grid;grid-template-columns:minmax(8em,14em) 1fr;gap:2px 10px;align-items:center;font-size:.85rem}
+.quota{display:grid;grid-template-columns:minmax(10em,22em) 1fr;gap:2px 10px;align-items:center;font-size:.85rem}
 .quota .pair{display:flex;flex-direction:column;gap:2px}
 .quota .claimed{background:#8c959f;height:8px}.quota .delivered{background:var(--exemplar);height:8px}
 input[type=search]{width:100%;max-width:360px;padding:6px 8px;font-size:1rem;border:1px solid var(--line);border-radius:6px;margin:6px 0}
 .count{color:var(--muted);font-size:.85rem}
 @media (max-width:600px){main{padding:8px}body{font-size:14px}.card .v{font-size:1.15rem}.bar{width:70px}
-.quota{grid-template-columns:1fr}summary .name{min-width:0}}
+.quota{grid-template-columns:1fr}summary .name{min-width:0}.wide{display:none}td.id{white-space:normal}}
 @page{size:A4;margin:14mm}
 @media print{body{font-size:10.5pt}main{max-width:none;padding:0}input[type=search],.noprint{display:none}
 h2{break-after:avoid}table,svg,.card,tr{break-inside:avoid}th{background:#eee}
-.stack>i,.bar>i,.quota div{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+.stack>i,.stack>b,.bar>i,.quota div{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 `
 
 /** The report's script: search and sort of tables, all details open for printing. @since 0.1.0 */

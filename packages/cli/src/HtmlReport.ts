@@ -108,13 +108,37 @@ const histogram = (q: DistrictReport.RequirementLine) => {
   }
   return `<figure data-requirement="${e(q.requirementId)}"><h3>${e(q.title)}（${e(q.requirementId)}）</h3>
 <p class="count">${["met", "onTrack", "behind", "notMet", "exempt", "notApplicable"].map((k) => `${L(k)} ${q.counts[k as keyof typeof q.counts]}`).join(" · ")}</p>
-<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(q.title)}"><line x1="${pad}" x2="${W}" y1="${H - pad}" y2="${H - pad}" stroke="#8c959f"/>${bars}${threshold}${ticks}<text x="${W - 40}" y="${H - 10}">学时</text></svg></figure>`
+<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(q.title)}"><line x1="${pad}" x2="${W}" y1="${H - pad}" y2="${H - pad}" stroke="#8c959f"/>${bars}${threshold}${ticks}</svg><figcaption class="count">横轴：已获学时（每 4 学时一组）；纵轴：党员人数；虚线：要求学时</figcaption></figure>`
 }
 
-const stack = (d: DistrictReport.ModuleMix["delivered"]) =>
-  `<div class="stack">${CATEGORIES.map((c) => (d[c].percent === null ? "" : `<i class="${c}" style="width:${e(d[c].percent as string)}" title="${L(c)} ${e(d[c].percent as string)}"></i>`)).join("")}</div>`
+/**
+ * Where the targets fall on a stacked bar: after each category with an `==` target, the running
+ * sum of the targets so far (display geometry only; the figures shown are the report's texts).
+ */
+const markers = (verdicts: ReadonlyArray<DistrictReport.MixVerdict>): Array<number> => {
+  const targets = new Map<string, number>()
+  for (const v of verdicts)
+    for (const c of v.constraints)
+      if (c.op === "==" && c.target.endsWith("%")) targets.set(c.label, Number.parseFloat(c.target))
+  const out: Array<number> = []
+  let at = 0
+  for (const c of CATEGORIES) {
+    const t = targets.get(c)
+    if (t === undefined) break
+    at += t
+    if (at > 0 && at < 100) out.push(at)
+  }
+  return out
+}
 
-const legend = `<p class="legend">${CATEGORIES.map((c) => `<span><i class="${c}"></i>${L(c)}</span>`).join("")}</p>`
+const stack = (d: DistrictReport.ModuleMix["delivered"], verdicts: ReadonlyArray<DistrictReport.MixVerdict>) =>
+  `<div class="stack">${CATEGORIES.map((c) => (d[c].percent === null ? "" : `<i class="${c}" style="width:${e(d[c].percent as string)}" title="${L(c)} ${e(d[c].percent as string)}"></i>`)).join("")}${markers(
+    verdicts
+  )
+    .map((x) => `<b class="mark" style="left:${x.toFixed(2)}%"></b>`)
+    .join("")}</div>`
+
+const legend = `<p class="legend">${CATEGORIES.map((c) => `<span><i class="${c}"></i>${L(c)}</span>`).join("")}<span><i class="mark-key"></i>${L("target")}</span></p>`
 
 const targets = (verdicts: ReadonlyArray<DistrictReport.MixVerdict>) =>
   verdicts
@@ -128,7 +152,7 @@ const courseMix = (r: Report) => {
   const modules = r.modules
     .map(
       (m) =>
-        `<tr data-module="${e(m.module)}"><td>${L(m.module)}</td><td class="n">${m.classes}</td><td>${stack(m.delivered)}</td><td>${targets(m.verdicts)}</td></tr>`
+        `<tr data-module="${e(m.module)}"><td>${L(m.module)}</td><td class="n">${m.classes}</td><td>${stack(m.delivered, m.verdicts)}</td><td>${targets(m.verdicts)}</td></tr>`
     )
     .join("")
   const classes = r.classes
@@ -138,13 +162,13 @@ const courseMix = (r: Report) => {
         .filter((v) => v.status === "fail")
         .map((v) => Tables.deviations("zh", v))
         .join("；")
-      return `<tr${fail ? ` class="fail"` : ""} data-class="${e(c.classId)}"><td>${e(c.classId)}</td><td>${e(c.title)}</td><td>${c.module === null ? "" : L(c.module)}</td><td>${L(c.format)}</td><td>${stack(c.delivered)}</td><td>${c.verdicts.map((v) => L(v.status)).join(" ")}</td><td class="dev">${e(dev)}</td></tr>`
+      return `<tr${fail ? ` class="fail"` : ""} data-class="${e(c.classId)}"><td class="id">${e(c.classId)}</td><td>${e(c.title)}</td><td class="wide">${c.module === null ? "" : L(c.module)}</td><td class="wide">${L(c.format)}</td><td>${stack(c.delivered, c.verdicts)}</td><td>${c.verdicts.map((v) => L(v.status)).join(" ")}</td><td class="dev">${e(dev)}</td></tr>`
     })
     .join("")
   return `<section id="course-mix"><h2>${L("courseMix")}</h2>${legend}
 <h3>${L("modules")}</h3><div class="scroll"><table id="modules"><thead><tr><th>${L("module")}</th><th class="n">${L("classes")}</th><th>${L("share")}</th><th>${L("target")}</th></tr></thead><tbody>${modules}</tbody></table></div>
 <h3>${L("classes")}（${L("pass")} ${r.courseMix.pass}，${L("fail")} ${r.courseMix.fail}，${L("noData")} ${r.courseMix.noData}）</h3>
-<div class="scroll"><table id="classes" data-sortable><thead><tr><th data-sort="s">${L("classId")}</th><th data-sort="s">${L("title")}</th><th data-sort="s">${L("module")}</th><th data-sort="s">${L("format")}</th><th>${L("share")}</th><th data-sort="s">${L("status")}</th><th data-sort="s">${L("deviation")}</th></tr></thead><tbody>${classes}</tbody></table></div></section>`
+<div class="scroll"><table id="classes" data-sortable><thead><tr><th data-sort="s">${L("classId")}</th><th data-sort="s">${L("title")}</th><th data-sort="s" class="wide">${L("module")}</th><th data-sort="s" class="wide">${L("format")}</th><th>${L("share")}</th><th data-sort="s">${L("status")}</th><th data-sort="s">${L("deviation")}</th></tr></thead><tbody>${classes}</tbody></table></div></section>`
 }
 
 const quotas = (r: Report) => {
