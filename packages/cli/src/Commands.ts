@@ -28,6 +28,7 @@ import * as CsvReport from "./CsvReport.js"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "./Failure.js"
 import * as HtmlReport from "./HtmlReport.js"
 import type { Lang } from "./Labels.js"
+import { ledgerOfStore } from "./Sources.js"
 import { step } from "./Steps.js"
 import * as TableReport from "./TableReport.js"
 
@@ -224,12 +225,28 @@ const latestYear = (ledger: Ledger.Ledger): number | undefined => {
   return year
 }
 
+const ledgerOfLog = (log: string, policy: PolicySet.PolicySet): Effect.Effect<Ledger.Ledger, CliFailure> =>
+  readable(log).pipe(
+    Effect.flatMap(() => Ledger.fromLog(lineReader(log), policy)),
+    Effect.mapError((e) =>
+      e._tag === "CliFailure"
+        ? e
+        : e._tag === "LogError"
+          ? invalid(`${log}:${LogValidator.describeLogError(e)}`, `nothing reported; run xueshi validate ${log} --all`)
+          : invalid(`cannot read the log ${log}: ${e.message}`, "check the file")
+    )
+  )
+
 const FORMATS = ["table", "json", "csv", "html"] as const
 
 const report = Command.make(
   "report",
   {
-    log: Argument.String("log").pipe(Argument.withDescription("The event-log-v1 file (.jsonl)")),
+    log: Argument.String("log").pipe(Argument.withDescription("The event-log-v1 file (.jsonl)"), Argument.optional),
+    store: Flag.String("store").pipe(
+      Flag.withDescription("Read an event store instead of a log: file:<dir> (read-only) or memory:"),
+      Flag.optional
+    ),
     policy: Flag.String("policy").pipe(
       Flag.withDescription("A policy-set preset id or a policy.json file (default xiqing-district)"),
       Flag.withDefault("xiqing-district")
@@ -273,20 +290,18 @@ const report = Command.make(
         )
       if (flags.format === "csv" && Option.isNone(flags.out))
         return yield* Effect.fail(usage("--format csv writes one file per table", "give a folder: --out DIR"))
-      const policy = yield* loadPolicy(flags.policy)
-      yield* readable(flags.log)
-      const ledger = yield* step(
-        "read log",
-        Ledger.fromLog(lineReader(flags.log), policy).pipe(
-          Effect.mapError((e) =>
-            e._tag === "LogError"
-              ? invalid(
-                  `${flags.log}:${LogValidator.describeLogError(e)}`,
-                  `nothing reported; run xueshi validate ${flags.log} --all`
-                )
-              : invalid(`cannot read the log ${flags.log}: ${e.message}`, "check the file")
+      if (Option.isSome(flags.log) === Option.isSome(flags.store))
+        return yield* Effect.fail(
+          usage(
+            "give either a log file or --store",
+            "xueshi report district.jsonl, or xueshi report --store file:<dir>"
           )
         )
+      const policy = yield* loadPolicy(flags.policy)
+      const source = Option.isSome(flags.log) ? flags.log.value : (flags.store as Option.Some<string>).value
+      const ledger = yield* step(
+        "read log",
+        Option.isSome(flags.log) ? ledgerOfLog(flags.log.value, policy) : ledgerOfStore(source, policy)
       )
       const year = Option.isSome(flags.year)
         ? flags.year.value
@@ -294,7 +309,7 @@ const report = Command.make(
           ? Calendar.yearOfDate(asOf)
           : latestYear(ledger)
       if (year === undefined)
-        return yield* Effect.fail(invalid(`${flags.log} has no sessions to report on`, "give the year: --year 2025"))
+        return yield* Effect.fail(invalid(`${source} has no sessions to report on`, "give the year: --year 2025"))
       const built = yield* step(
         "build report",
         Effect.sync(() => DistrictReport.build(ledger, asOf === undefined ? { year } : { year, asOf }))
@@ -311,7 +326,11 @@ const report = Command.make(
       description: "One file for the committee"
     },
     { command: "xueshi report district.jsonl --format csv --out csv/", description: "Six CSV files for Excel" },
-    { command: "xueshi report district.jsonl --policy my-policy.json --format json", description: "A local policy set" }
+    {
+      command: "xueshi report district.jsonl --policy my-policy.json --format json",
+      description: "A local policy set"
+    },
+    { command: "xueshi report --store file:./store --format html --out report.html", description: "From a file store" }
   ])
 )
 

@@ -2,7 +2,8 @@ import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
-import { DistrictReport, Ledger, Presets } from "@xueshi/core"
+import { FileStore } from "@xueshi/adapter-file"
+import { DistrictReport, Ledger, LogTransfer, Presets } from "@xueshi/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { xueshi } from "./helpers.js"
@@ -190,5 +191,31 @@ describe("help", () => {
     const r = xueshi(["frobnicate"])
     expect(r.code).toBe(2)
     oneErrorLine(r.stderr)
+  })
+})
+
+describe("report --store", () => {
+  it("file:<dir> reports the store's events like the log they came from", async () => {
+    const store = join(dir, "store")
+    const text = readFileSync(log, "utf8")
+    await Effect.runPromise(
+      Effect.scoped(LogTransfer.importLog(text).pipe(Effect.provide(FileStore.layerFileStore({ directory: store }))))
+    )
+    const fromStore = xueshi(["report", "--store", `file:${store}`, "--format", "json"])
+    expect(fromStore.code, fromStore.stderr).toBe(0)
+    expect(fromStore.stdout).toBe(xueshi(["report", log, "--format", "json"]).stdout)
+  })
+  it("a store that is not there is unavailable (3); a bad URL or no source is usage (2)", () => {
+    const gone = xueshi(["report", "--store", `file:${join(dir, "no-store")}`])
+    expect(gone.code).toBe(3)
+    oneErrorLine(gone.stderr)
+    const url = xueshi(["report", "--store", "postgres://localhost/x"])
+    expect(url.code).toBe(2)
+    oneErrorLine(url.stderr)
+    const none = xueshi(["report"])
+    expect(none.code).toBe(2)
+    oneErrorLine(none.stderr)
+    const both = xueshi(["report", log, "--store", "memory:"])
+    expect(both.code).toBe(2)
   })
 })
