@@ -29,10 +29,21 @@ const withIds = (history: History): History =>
     line.id === undefined ? { ...line, id: CommandHandler.eventIdFrom(`conformance/${i}/${line.stream}`) } : line
   )
 
+const positionsOf = (text: string): Array<number> =>
+  text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => (JSON.parse(l) as { position: number }).position)
+/** Whether an export's positions are exactly 1..n (as the memory and file adapters assign them). */
+const dense = (text: string): boolean => positionsOf(text).every((p, i) => p === i + 1)
+const increasing = (xs: ReadonlyArray<number>): boolean => xs.every((x, i) => i === 0 || x > (xs[i - 1] as number))
+const withoutPositions = (text: string): string => text.replace(/,"position":\d+/g, "")
+
 const roundTrip: Check = {
   id: "transfer.roundTrip",
   group: "import and export",
-  title: "export → import into an empty store → export is byte-identical; importing again appends nothing",
+  title:
+    "export → import into an empty store → export is byte-identical (but for sparse store-assigned positions); importing again appends nothing",
   heavy: true,
   run: (ctx) =>
     property(
@@ -48,7 +59,13 @@ const roundTrip: Check = {
             ctx.makeLayer,
             Effect.andThen(LogTransfer.importLog(first), LogTransfer.exportText())
           )
-          yield* equal(second, first, "export of a store imported from an export")
+          if (dense(first)) yield* equal(second, first, "export of a store imported from an export")
+          else {
+            // positions that are not 1..n are the store's own (PostgreSQL's encode transaction ids):
+            // another store assigns others, so the round trip is byte-identical but for `position`
+            yield* equal(withoutPositions(second), withoutPositions(first), "export of a store imported from an export")
+            yield* truthy(increasing(positionsOf(second)), "positions of the second export increase")
+          }
           const again = yield* LogTransfer.importLog(first)
           yield* equal([again.appended, again.skipped], [0, history.length], "re-import: appended and skipped")
           yield* equal(yield* LogTransfer.exportText(), first, "the export after a re-import")
