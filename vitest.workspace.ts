@@ -7,8 +7,8 @@ export const projects: Array<string> = [
   "packages/testing/vitest.config.ts",
   "scripts/vitest.config.ts",
   "packages/adapter-memory/vitest.config.ts",
-  "packages/adapter-file/vitest.config.ts"
-  // "packages/adapter-postgres/vitest.config.ts",
+  "packages/adapter-file/vitest.config.ts",
+  "packages/adapter-postgres/vitest.config.ts"
   // "packages/cli/vitest.config.ts",
 ]
 
