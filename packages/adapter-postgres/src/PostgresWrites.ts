@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { AppendRules, type EventCodec, type EventStore, StoreErrors } from "@xueshi/core"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Result } from "effect"
 import type { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { MAX_EVENTS_PER_APPEND } from "./PostgresSchema.js"
@@ -31,6 +31,22 @@ export const unavailable = (what: string) => (error: SqlError) =>
 const isIdViolation = (error: SqlError): boolean =>
   error.reason._tag === "UniqueViolation" ||
   (error.reason.cause as { readonly code?: unknown } | undefined)?.code === "23505"
+
+/**
+ * The JSON parameter of `<schema>.append`: the events validated and encoded by
+ * the shared append rules (`AppendRules.encodeAppend`), as stored records.
+ *
+ * @since 0.1.0
+ */
+export const encodeEvents = (
+  stream: string,
+  events: ReadonlyArray<EventStore.EventToAppend>,
+  recordedAt: string,
+  codec: EventCodec.EventCodec
+): Result.Result<string, StoreErrors.EventEncodingError> =>
+  Result.map(AppendRules.encodeAppend(stream, events, 0, 0, recordedAt, codec), (records) =>
+    JSON.stringify(records.map((r) => codec.encodeRecord(r)))
+  )
 
 /**
  * Makes the `append` of the store in `schema`; `onAppended` runs after each
@@ -62,9 +78,9 @@ export const makeAppend = (
         })
       }
       const millis = yield* Clock.currentTimeMillis
-      const encoded = AppendRules.encodeAppend(stream, events, 0, 0, new Date(millis).toISOString(), codec)
+      const encoded = encodeEvents(stream, events, new Date(millis).toISOString(), codec)
       if (encoded._tag === "Failure") return yield* encoded.failure
-      const payload = JSON.stringify(encoded.success.map((r) => codec.encodeRecord(r)))
+      const payload = encoded.success
       // a concurrent append of the same ids to another stream loses on the unique index: ask again
       const rows = yield* call(stream, expected, payload).pipe(
         Effect.catchIf(isIdViolation, () => call(stream, expected, payload)),
