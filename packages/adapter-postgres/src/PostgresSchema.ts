@@ -116,10 +116,15 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
       // transaction has an xid, so a later version of a stream always has a larger xid.
       `CREATE OR REPLACE FUNCTION ${s}.append(p_stream text, p_expected text, p_events json)
        RETURNS TABLE (status text, current_version integer, first_position bigint, found json)
-       LANGUAGE plpgsql AS $fn$
+       LANGUAGE plpgsql
+       -- plan each statement with the table as it is now: a generic plan cached while the store
+       -- was empty would look ids up by a sequential scan forever
+       SET plan_cache_mode = force_custom_plan
+       AS $fn$
        DECLARE
          v_current integer;
          v_found json;
+         v_ids text[];
          v_n integer;
          v_base bigint;
          v_first bigint;
@@ -131,10 +136,13 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
          PERFORM pg_advisory_xact_lock(hashtext('${s}'), hashtext(p_stream));
          SELECT st.version INTO v_current FROM ${s}.streams st WHERE st.stream = p_stream;
          v_current := coalesce(v_current, 0);
-         SELECT json_agg(json_build_array(e.id, e.stream, e.version, e.position::float8)) INTO v_found
-           FROM ${s}.events e
-          WHERE lower(e.id) IN (SELECT lower(x->>'id') FROM json_array_elements(p_events) x WHERE x->>'id' IS NOT NULL)
-            AND e.id IS NOT NULL;
+         SELECT array_agg(lower(x->>'id')) INTO v_ids FROM json_array_elements(p_events) x WHERE x->>'id' IS NOT NULL;
+         IF v_ids IS NOT NULL THEN
+           -- an index lookup per id (events_id_key), whatever the size of the store
+           SELECT json_agg(json_build_array(e.id, e.stream, e.version, e.position::float8)) INTO v_found
+             FROM ${s}.events e
+            WHERE lower(e.id) = ANY (v_ids) AND e.id IS NOT NULL;
+         END IF;
          IF v_found IS NOT NULL THEN
            RETURN QUERY SELECT 'found'::text, v_current, NULL::bigint, v_found;
            RETURN;
@@ -157,9 +165,11 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
          SELECT m.xid_base INTO v_base FROM ${s}.meta m;
          v_first := (pg_current_xact_id()::text::bigint + v_base) * ${XID_SCALE} + 1;
          INSERT INTO ${s}.events (position, stream, version, type, data, meta, id, schema_version, recorded_at)
-         SELECT v_first + t.o - 1, p_stream, v_current + t.o::integer, t.e->>'type', t.e->'data', t.e->'meta',
-                t.e->>'id', (t.e->>'schemaVersion')::integer, t.e->>'recordedAt'
-           FROM json_array_elements(p_events) WITH ORDINALITY AS t(e, o);
+         SELECT v_first + t.o - 1, p_stream, v_current + t.o::integer, t.type, t.data, t.meta,
+                t.id, t."schemaVersion", t."recordedAt"
+           FROM ROWS FROM (json_to_recordset(p_events)
+                  AS (type text, data json, meta json, id text, "schemaVersion" integer, "recordedAt" text))
+                WITH ORDINALITY AS t(type, data, meta, id, "schemaVersion", "recordedAt", o);
          INSERT INTO ${s}.streams AS st (stream, version) VALUES (p_stream, v_current + v_n)
            ON CONFLICT (stream) DO UPDATE SET version = excluded.version;
          PERFORM pg_notify('${channelOf(s)}', '');
