@@ -137,9 +137,9 @@ export const make = (
     const systemIdentifier = yield* checkCluster(schema)
     const codec = options.codec ?? EventCodec.EventLogCodec
     const pg = yield* Effect.serviceOption(PgClient.PgClient)
-    const wakeup = yield* makeWakeup(schema, pg)
+    const wakeup = yield* makeWakeup(sql, schema, pg)
     const reader = makeReader(sql, schema, codec, wakeup, options)
-    const append = makeAppend(sql, schema, codec, wakeup.notify)
+    const append = makeAppend(sql, schema, codec, wakeup.appended)
     const side = makeSide(sql, schema, systemIdentifier)
     const eventStore = EventStore.EventStore.of({ append, ...reader })
     return {

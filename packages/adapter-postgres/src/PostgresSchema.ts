@@ -172,7 +172,6 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
                 WITH ORDINALITY AS t(type, data, meta, id, "schemaVersion", "recordedAt", o);
          INSERT INTO ${s}.streams AS st (stream, version) VALUES (p_stream, v_current + v_n)
            ON CONFLICT (stream) DO UPDATE SET version = excluded.version;
-         PERFORM pg_notify('${channelOf(s)}', '');
          RETURN QUERY SELECT 'ok'::text, v_current + v_n, v_first, NULL::json;
        END
        $fn$`,
