@@ -3,13 +3,11 @@
  * events are inserted, before the stream row is updated) loses the whole
  * append, reports the retryable StoreUnavailable, and the retry writes it once.
  */
-import { PgClient } from "@effect/sql-pg"
 import type { EventStore, Events } from "@xueshi/core"
-import { Context, Deferred, Effect, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
+import { Context, Deferred, Effect, Fiber, Schedule, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { expect, it } from "vitest"
-import { PostgresEventStore } from "../src/index.js"
-import { exec, freshSchema, openStore, pgDescribe, pgUrl, pool } from "./helpers.js"
+import { exec, freshSchema, openStore, openStoreOnOwnPool, pgDescribe, pool } from "./helpers.js"
 
 const quota = (n: number, id: string): EventStore.EventToAppend => ({
   event: {
@@ -31,10 +29,7 @@ pgDescribe("postgres faults", () => {
           const schema = yield* freshSchema
           const observer = yield* openStore(schema)
           yield* observer.eventStore.append("school-A", [quota(0, uuid(0))], "noStream")
-          const victimCtx = yield* Layer.build(
-            PgClient.layer({ url: Redacted.make(pgUrl ?? ""), maxConnections: 2, applicationName: app })
-          )
-          const victim = yield* Effect.provide(PostgresEventStore.make({ schema, migrate: false }), victimCtx)
+          const victim = yield* openStoreOnOwnPool(schema, app, { migrate: false })
           // hold the stream row: the victim's append inserts its events, then waits on this lock
           const locked = yield* Deferred.make<void>()
           const release = yield* Deferred.make<void>()

@@ -3,15 +3,13 @@
  * writers on separate connections (each its own pool, like 16 processes)
  * behind a barrier while a subscription runs.
  */
-import { PgClient } from "@effect/sql-pg"
 import { EventCodec, type EventStore, type Events } from "@xueshi/core"
-import { Context, Deferred, Effect, Fiber, Layer, Redacted, Result, Stream } from "effect"
+import { Context, Deferred, Effect, Fiber, Result, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import fc from "fast-check"
 import { expect, it } from "vitest"
-import { PostgresEventStore } from "../src/index.js"
 import { encodeEvents } from "../src/PostgresWrites.js"
-import { freshSchema, openStore, pgDescribe, pgUrl, pool } from "./helpers.js"
+import { freshSchema, openStore, openStoreOnOwnPool, pgDescribe, pool } from "./helpers.js"
 
 const quota = (school: string, n: number, id?: string): EventStore.EventToAppend => ({
   event: {
@@ -101,16 +99,7 @@ pgDescribe("postgres global order", () => {
                 // appends, one held by its LISTEN)
                 const stores = yield* Effect.forEach(
                   plans,
-                  (_, w) =>
-                    Layer.build(
-                      PgClient.layer({
-                        url: Redacted.make(pgUrl ?? ""),
-                        maxConnections: 2,
-                        applicationName: `xueshi writer ${w}`
-                      })
-                    ).pipe(
-                      Effect.flatMap((c) => Effect.provide(PostgresEventStore.make({ schema, pollMillis: 100 }), c))
-                    ),
+                  (_, w) => openStoreOnOwnPool(schema, `xueshi writer ${w}`),
                   { concurrency: writers }
                 )
                 const barrier = yield* Deferred.make<void>()

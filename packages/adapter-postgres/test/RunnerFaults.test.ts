@@ -4,7 +4,6 @@
  * read and its save): it retries, resumes from what was saved and counts
  * every event exactly once.
  */
-import { PgClient } from "@effect/sql-pg"
 import {
   CheckpointStore as Checkpoints,
   EventStore,
@@ -12,10 +11,9 @@ import {
   type Events,
   ProjectionRunner
 } from "@xueshi/core"
-import { Context, Effect, Layer, Option, Redacted, Schedule, Stream } from "effect"
+import { Context, Effect, Option, Schedule, Stream } from "effect"
 import { expect, it } from "vitest"
-import { PostgresEventStore } from "../src/index.js"
-import { exec, freshSchema, openStore, pgDescribe, pgUrl } from "./helpers.js"
+import { exec, freshSchema, openStore, openStoreOnOwnPool, pgDescribe } from "./helpers.js"
 
 interface Count {
   readonly count: number
@@ -41,10 +39,7 @@ pgDescribe("postgres runner faults", () => {
               "any"
             )
           }
-          const runnerCtx = yield* Layer.build(
-            PgClient.layer({ url: Redacted.make(pgUrl ?? ""), maxConnections: 3, applicationName: app })
-          )
-          const store = yield* Effect.provide(PostgresEventStore.make({ schema, migrate: false }), runnerCtx)
+          const store = yield* openStoreOnOwnPool(schema, app, { migrate: false })
           const services = Context.make(EventStore.EventStore, store.eventStore).pipe(
             Context.add(Checkpoints.ProjectionStore, store.projections)
           )

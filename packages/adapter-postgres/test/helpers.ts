@@ -94,3 +94,17 @@ export const openStore = (schema: string, options: Omit<PostgresEventStore.Postg
     Effect.promise(() => pool()),
     (ctx) => Effect.provide(PostgresEventStore.make({ schema, pollMillis: 100, ...options }), ctx)
   )
+
+/**
+ * Opens the store in `schema` on a pool of its own (like another process), whose sessions are
+ * named `applicationName` so that a test can find and terminate them; closed with the scope.
+ */
+export const openStoreOnOwnPool = (
+  schema: string,
+  applicationName: string,
+  options: Omit<PostgresEventStore.PostgresStoreOptions, "schema"> = {}
+) =>
+  Effect.flatMap(
+    Layer.build(PgClient.layer({ url: Redacted.make(pgUrl ?? ""), maxConnections: 2, applicationName })),
+    (ctx) => Effect.provide(PostgresEventStore.make({ schema, pollMillis: 100, ...options }), ctx)
+  )
