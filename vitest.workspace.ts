@@ -8,8 +8,8 @@ export const projects: Array<string> = [
   "scripts/vitest.config.ts",
   "packages/adapter-memory/vitest.config.ts",
   "packages/adapter-file/vitest.config.ts",
-  "packages/cli/vitest.config.ts"
-  // "packages/adapter-postgres/vitest.config.ts",
+  "packages/cli/vitest.config.ts",
+  "packages/adapter-postgres/vitest.config.ts"
 ]
 
 export default projects

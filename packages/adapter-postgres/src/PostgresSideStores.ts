@@ -1,0 +1,127 @@
+/**
+ * Checkpoints, projection state, leases and stream snapshots on PostgreSQL.
+ * Every operation is one statement (one transaction): a projection's state
+ * and checkpoint change together under compare-and-set on the checkpoint;
+ * leases use the database clock, so processes on several machines agree.
+ * Checkpoints and projection rows record the cluster (`system_identifier`)
+ * they were written in.
+ *
+ * @since 0.1.0
+ */
+import { CheckpointStore as Checkpoints } from "@xueshi/core"
+import { Effect, Option } from "effect"
+import type { SqlClient } from "effect/sql"
+import { unavailable } from "./PostgresWrites.js"
+
+/**
+ * The checkpoint, projection and snapshot stores of the store in `schema`.
+ *
+ * @since 0.1.0
+ */
+export const makeSide = (
+  sql: SqlClient.SqlClient,
+  schema: string,
+  systemIdentifier: string
+): {
+  readonly checkpoints: Checkpoints.CheckpointStore["Service"]
+  readonly projections: Checkpoints.ProjectionStore["Service"]
+  readonly snapshots: Checkpoints.SnapshotStore["Service"]
+} => {
+  const s = schema
+  const one = <A extends object>(what: string, text: string, params: ReadonlyArray<unknown>) =>
+    sql.unsafe<A>(text, params).pipe(Effect.mapError(unavailable(what)))
+
+  const checkpoints = Checkpoints.CheckpointStore.of({
+    get: (name) =>
+      Effect.map(
+        one<{ position: number }>(
+          `checkpoint ${name}`,
+          `SELECT position::float8 AS position FROM ${s}.checkpoints WHERE name = $1`,
+          [name]
+        ),
+        (rows) => rows[0]?.position ?? 0
+      ),
+    compareAndSet: (name, expected, next) =>
+      Effect.map(
+        one<{ n: number }>(
+          `checkpoint ${name}`,
+          `WITH u AS (UPDATE ${s}.checkpoints SET position = $3::bigint, system_identifier = $4, updated_at = now()
+                       WHERE name = $1 AND position = $2::bigint RETURNING 1),
+                i AS (INSERT INTO ${s}.checkpoints (name, position, system_identifier)
+                      SELECT $1, $3::bigint, $4 WHERE $2::bigint = 0
+                         AND NOT EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE name = $1)
+                      ON CONFLICT (name) DO NOTHING RETURNING 1)
+           SELECT ((SELECT count(*) FROM u) + (SELECT count(*) FROM i))::int AS n`,
+          [name, expected, next, systemIdentifier]
+        ),
+        (rows) => (rows[0]?.n ?? 0) > 0
+      )
+  })
+
+  const projections = Checkpoints.ProjectionStore.of({
+    load: (name) =>
+      Effect.map(
+        one<{ checkpoint: number; state: unknown }>(
+          `projection ${name}`,
+          `SELECT checkpoint::float8 AS checkpoint, state FROM ${s}.projections WHERE name = $1`,
+          [name]
+        ),
+        (rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => ({ checkpoint: r.checkpoint, state: r.state }))
+      ),
+    save: (name, expectedCheckpoint, snapshot) =>
+      Effect.map(
+        one<{ n: number }>(
+          `projection ${name}`,
+          `WITH u AS (UPDATE ${s}.projections SET checkpoint = $3::bigint, state = $4::json, system_identifier = $5,
+                              updated_at = now()
+                       WHERE name = $1 AND checkpoint = $2::bigint RETURNING 1),
+                i AS (INSERT INTO ${s}.projections (name, checkpoint, state, system_identifier)
+                      SELECT $1, $3::bigint, $4::json, $5 WHERE $2::bigint = 0
+                         AND NOT EXISTS (SELECT 1 FROM ${s}.projections WHERE name = $1)
+                      ON CONFLICT (name) DO NOTHING RETURNING 1)
+           SELECT ((SELECT count(*) FROM u) + (SELECT count(*) FROM i))::int AS n`,
+          [name, expectedCheckpoint, snapshot.checkpoint, JSON.stringify(snapshot.state ?? null), systemIdentifier]
+        ),
+        (rows) => (rows[0]?.n ?? 0) > 0
+      ),
+    reset: (name) => Effect.asVoid(one(`projection ${name}`, `DELETE FROM ${s}.projections WHERE name = $1`, [name])),
+    acquireLease: (name, owner, ttlMillis) =>
+      Effect.map(
+        one<{ owner: string }>(
+          `lease ${name}`,
+          `INSERT INTO ${s}.leases AS l (name, owner, expires_at)
+           VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
+           ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+            WHERE l.owner = excluded.owner OR l.expires_at <= clock_timestamp()
+           RETURNING l.owner`,
+          [name, owner, ttlMillis]
+        ),
+        (rows) => rows.length > 0
+      ),
+    releaseLease: (name, owner) =>
+      Effect.asVoid(one(`lease ${name}`, `DELETE FROM ${s}.leases WHERE name = $1 AND owner = $2`, [name, owner]))
+  })
+
+  const snapshots = Checkpoints.SnapshotStore.of({
+    load: (stream, key) =>
+      Effect.map(
+        one<{ version: number; state: unknown }>(
+          `snapshot ${stream}`,
+          `SELECT version, state FROM ${s}.snapshots WHERE key = $1 AND stream = $2`,
+          [key, stream]
+        ),
+        (rows) => Option.map(Option.fromNullishOr(rows[0]), (r) => ({ version: r.version, state: r.state }))
+      ),
+    save: (stream, key, snapshot) =>
+      Effect.asVoid(
+        one(
+          `snapshot ${stream}`,
+          `INSERT INTO ${s}.snapshots (key, stream, version, state) VALUES ($1, $2, $3, $4::json)
+           ON CONFLICT (key, stream) DO UPDATE SET version = excluded.version, state = excluded.state, updated_at = now()`,
+          [key, stream, snapshot.version, JSON.stringify(snapshot.state ?? null)]
+        )
+      )
+  })
+
+  return { checkpoints, projections, snapshots }
+}

@@ -1,0 +1,13 @@
+/**
+ * @xueshi/adapter-postgres — the PostgreSQL event store: the store that many
+ * processes and machines share, on `effect/sql` and `@effect/sql-pg`.
+ *
+ * @since 0.1.0
+ */
+
+/** The errors of opening a store (`ClusterChanged`, `StoreOpenFailed`). @since 0.1.0 */
+export * as PostgresErrors from "./PostgresErrors.js"
+/** The store: `layer({ url, schema })`, `layerClient`, `make`, `rebaseline`. @since 0.1.0 */
+export * as PostgresEventStore from "./PostgresEventStore.js"
+/** The schema of a store and its migrations. @since 0.1.0 */
+export * as PostgresSchema from "./PostgresSchema.js"
