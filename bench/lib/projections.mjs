@@ -39,10 +39,53 @@ export const districtPolicy = () => {
 }
 
 /**
- * `{ projections: [{ name, projection, source }], note }`: exported projections, and the
- * projections that an exported `make(policy)` builds for the district's policy set.
+ * The ledger facade as one projection: ONE fact store for every query, with the credit derived
+ * under the policy set (what an application does since the ledger landed), or undefined when the
+ * built core has no ledger.
+ */
+const ledgerProjection = (policy) => {
+  const L = core.Ledger
+  if (policy === undefined || typeof L?.makeFold !== "function" || typeof L.encodeFold !== "function") return undefined
+  return {
+    name: `ledger/${policy.id}`,
+    source: "Ledger.makeFold",
+    projection: {
+      name: `ledger/${policy.id}`,
+      get initial() {
+        return L.makeFold(policy)
+      },
+      apply: (fold, r) => {
+        fold.push(r)
+        return fold
+      },
+      query: (fold) => fold.finish(),
+      encodeState: (fold) => L.encodeFold(fold)
+    }
+  }
+}
+
+/**
+ * `{ projections: [{ name, projection, source }], note }`: the ledger (one fact store serving
+ * every projection's queries) when the built core has it; otherwise the exported projections and
+ * those an exported `make(policy)` builds for the district's policy set.
  */
 export const findProjections = () => {
+  try {
+    const policy = districtPolicy()
+    const ledger = ledgerProjection(policy)
+    if (ledger !== undefined) {
+      return {
+        projections: [ledger],
+        note: `the ledger of policy set ${policy.id}: one fact store for every projection's queries (Ledger.makeFold)`
+      }
+    }
+  } catch {
+    // fall back to the projections one by one
+  }
+  return findEachProjection()
+}
+
+const findEachProjection = () => {
   const found = new Map()
   let policy
   let policyError
