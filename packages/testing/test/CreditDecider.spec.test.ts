@@ -13,10 +13,12 @@ import { granted, revoked } from "./Fixtures.js"
 const rows = {
   "grants credit": given()
     .when(ask(granted("C1/S1")))
-    .then([granted("C1/S1")]),
+    .then([granted("C1/S1")])
+    .so(ask(granted("C1/S1", 50)), "credit.duplicateGrant"),
   "grants a second grant with another id": given(granted("C1/S1"))
     .when(ask(granted("C1/S2")))
-    .then([granted("C1/S2")]),
+    .then([granted("C1/S2")])
+    .so(ask(revoked("C1/S2")), [revoked("C1/S2")]),
   "refuses a grant id used before": given(granted("C1/S1"))
     .when(ask(granted("C1/S1", 50)))
     .then("credit.duplicateGrant"),
@@ -25,7 +27,8 @@ const rows = {
     .then("credit.duplicateGrant"),
   "revokes a grant": given(granted("C1/S1"))
     .when(ask(revoked("C1/S1")))
-    .then([revoked("C1/S1")]),
+    .then([revoked("C1/S1")])
+    .so(ask(revoked("C1/S1")), "credit.alreadyRevoked"),
   "refuses to revoke a grant that does not exist": given(granted("C1/S1"))
     .when(ask(revoked("C1/S9")))
     .then("credit.unknownGrant"),
