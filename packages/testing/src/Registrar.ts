@@ -15,6 +15,21 @@
 export interface TestRegistrar {
   readonly describe: (name: string, body: () => void) => unknown
   readonly it: (name: string, body: () => void | Promise<void>, timeout?: number) => unknown
+  /** Registers a test reported as skipped (vitest's `it.skip`); when absent, `it.skip` is used if `it` has one. */
+  readonly skip?: (name: string, body: () => void) => unknown
+}
+
+/**
+ * Registers a test reported as skipped, its name carrying the reason, and prints
+ * the reason; without a way to skip, a test that passes saying it checks nothing.
+ *
+ * @since 0.1.0
+ */
+export const skipWithReason = (registrar: TestRegistrar, name: string, reason: string): void => {
+  const title = `${name} (skipped: ${reason})`
+  const skip = registrar.skip ?? (registrar.it as { skip?: (name: string, body: () => void) => unknown }).skip
+  if (skip !== undefined) skip(title, () => undefined)
+  else registrar.it(title, () => console.info(`skipped: ${name}: ${reason}`))
 }
 
 /**

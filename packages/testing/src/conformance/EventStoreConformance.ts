@@ -13,13 +13,16 @@
  *
  * `makeLayer` must build a FRESH, EMPTY store each time it is called: every
  * check and every property case builds its own and closes it at the end. The
- * checks are listed in `Checks.checks`; each fails with a `ConformanceFailure`
- * naming the broken rule.
+ * checks are listed in `Checks.checks` (one file per group of the port's
+ * contract) and `TransferChecks.transferChecks`; each fails with a
+ * `ConformanceFailure` naming the broken rule. A check that does not apply (the
+ * reopen checks without the `reopen` option) is registered as skipped, its
+ * reason in its name.
  *
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, type Layer } from "effect"
-import { registrarOf, type TestRegistrar } from "../Registrar.js"
+import { registrarOf, skipWithReason, type TestRegistrar } from "../Registrar.js"
 import { type Check, checks as portChecks } from "./Checks.js"
 import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
 
@@ -69,12 +72,23 @@ export const runCheck = <S>(
   )
 
 /**
+ * Why a check does not apply given the options, or `undefined` when it does
+ * (the checks needing `reopen` apply only with it).
+ *
+ * @since 0.1.0
+ */
+export const skipReason = <S>(check: Check, options: ConformanceOptions<S> = {}): string | undefined =>
+  check.needsReopen === true && options.reopen === undefined
+    ? "needs the reopen option (how to close and reopen a store over the same storage), not given to this suite"
+    : undefined
+
+/**
  * The checks that apply given the options (those needing `reopen` only with it).
  *
  * @since 0.1.0
  */
 export const applicableChecks = <S>(options: ConformanceOptions<S> = {}): ReadonlyArray<Check> =>
-  checks.filter((c) => c.needsReopen !== true || options.reopen !== undefined)
+  checks.filter((c) => skipReason(c, options) === undefined)
 
 /**
  * Registers the conformance suite of an adapter as vitest tests: one
@@ -87,14 +101,19 @@ export const eventStoreConformance = <S = never>(
   makeLayer: () => Layer.Layer<StoreServices, unknown>,
   options: ConformanceOptions<S> & { readonly vitest?: TestRegistrar } = {}
 ): void => {
-  const { describe, it } = registrarOf(options.vitest, "eventStoreConformance")
+  const registrar = registrarOf(options.vitest, "eventStoreConformance")
+  const { describe, it } = registrar
   const timeout = options.timeout ?? 120_000
-  const applicable = applicableChecks(options)
   describe(`${name}: event store conformance`, () => {
-    const groups = [...new Set(applicable.map((c) => c.group))]
+    const groups = [...new Set(checks.map((c) => c.group))]
     for (const group of groups) {
       describe(group, () => {
-        for (const check of applicable.filter((c) => c.group === group)) {
+        for (const check of checks.filter((c) => c.group === group)) {
+          const reason = skipReason(check, options)
+          if (reason !== undefined) {
+            skipWithReason(registrar, `${check.title} [${check.id}]`, reason)
+            continue
+          }
           it(
             `${check.title} [${check.id}]`,
             async () => {
