@@ -1,17 +1,11 @@
 // Seeded randomness for the benchmark data: every byte the harness writes is a function of the seed.
+import { Random } from "@xueshi/testing"
 
-/** mulberry32: a small, fast 32-bit PRNG. Returns a function giving floats in [0, 1). */
-export const makeRng = (seed) => {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return next
-}
+/**
+ * A seeded float source in [0, 1): the testing kit's one PRNG (Random.makeRandom of
+ * @xueshi/testing, splitmix32 as a pure-rand generator), the one the district is drawn from.
+ */
+export const makeRng = (seed) => Random.makeRandom(seed | 0).next
 
 /** An integer in [0, n). */
 export const randInt = (rng, n) => Math.floor(rng() * n)

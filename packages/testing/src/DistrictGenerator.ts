@@ -14,6 +14,7 @@
  * @since 0.1.0
  */
 import type { EventCodec, Events } from "@xueshi/core"
+import { makeRandom } from "./Random.js"
 
 type EventType = Events.EventType
 type LogRecord = EventCodec.LogRecord
@@ -36,18 +37,6 @@ export interface DistrictOptions {
   readonly communities?: number
   /** Grant some members external credit from an online platform (default true). */
   readonly externalCredit?: boolean
-}
-
-/** splitmix32: small, fast, good enough for test data. */
-const prng = (seed: number) => {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0
-    let z = s
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
-    return ((z ^ (z >>> 16)) >>> 0) / 4294967296
-  }
 }
 
 const HOUR = 3_600_000
@@ -174,10 +163,11 @@ export function* generateDistrict(options: DistrictOptions = {}): Generator<LogR
   const memberCount = options.members ?? 38_000
   const subCount = options.subdistricts ?? 11
   const communityCount = Math.max(subCount, options.communities ?? 271)
-  const rnd = prng(seed)
-  const pick = <A>(xs: ReadonlyArray<A>): A => xs[Math.floor(rnd() * xs.length)] as A
-  const chance = (p: number) => rnd() < p
-  const between = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1))
+  const random = makeRandom(seed)
+  const rnd = random.next
+  const pick = random.pick
+  const chance = random.chance
+  const between = random.int
   const startOfYear = local(year, 1, 1)
 
   // -- the school network ---------------------------------------------------

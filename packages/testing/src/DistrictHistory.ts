@@ -17,13 +17,14 @@
  * and emits its event only if the event is valid then. So the emitted order is a
  * random interleaving of the streams that is causally valid by construction, and
  * nothing is ever generated and thrown away. The randomness comes from a seed
- * (a small deterministic PRNG), which fast-check chooses: shrinking is weak (it
+ * (the kit's one PRNG, `Random.ts`), which fast-check chooses: shrinking is weak (it
  * shrinks the seed and the sizes), validity is what matters.
  *
  * @since 0.1.0
  */
 import { Calendar, EventCodec, Events, type Hours, type Ids, type Vocabulary } from "@xueshi/core"
 import fc from "fast-check"
+import { makeRandom } from "./Random.js"
 
 // ---------------------------------------------------------------------------
 // lines
@@ -98,51 +99,12 @@ export const lineOf = (
 // ---------------------------------------------------------------------------
 
 /**
- * A small deterministic random source (mulberry32), so that a seed chosen by
- * fast-check drives a whole simulation.
+ * The seeded random source of the kit (see `Random.ts`), re-exported here where
+ * histories and mutations have always found it.
  *
  * @since 0.1.0
  */
-export interface Random {
-  /** A float in [0, 1). */
-  readonly next: () => number
-  /** An integer in [min, max]. */
-  readonly int: (min: number, max: number) => number
-  /** `true` with probability `p`. */
-  readonly chance: (p: number) => boolean
-  /** A random element of a non-empty array. */
-  readonly pick: <A>(as: ReadonlyArray<A>) => A
-  /** A random UUID (version 4 layout). */
-  readonly uuid: () => string
-}
-
-/**
- * Makes a {@link Random} from a 32-bit seed.
- *
- * @since 0.1.0
- */
-export const makeRandom = (seed: number): Random => {
-  let a = seed | 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  const hex = (n: number) => {
-    let s = ""
-    for (let i = 0; i < n; i++) s += "0123456789abcdef"[int(0, 15)]
-    return s
-  }
-  return {
-    next,
-    int,
-    chance: (p) => next() < p,
-    pick: <A>(as: ReadonlyArray<A>): A => as[int(0, as.length - 1)] as A,
-    uuid: () => `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[int(0, 3)]}${hex(3)}-${hex(12)}`
-  }
-}
+export { makeRandom, type Random } from "./Random.js"
 
 // ---------------------------------------------------------------------------
 // configuration

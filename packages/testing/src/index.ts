@@ -14,6 +14,8 @@ export * as DistrictHistory from "./DistrictHistory.js"
 export * as Mutations from "./Mutations.js"
 /** A structural normal form of decider states. @since 0.1.0 */
 export * as Normalize from "./Normalize.js"
+/** THE seeded random source (splitmix32 as a pure-rand generator). @since 0.1.0 */
+export * as Random from "./Random.js"
 /** Registering vitest tests without importing vitest. @since 0.1.0 */
 export * as Registrar from "./Registrar.js"
 /** Commands aimed at the streams of a history. @since 0.1.0 */
