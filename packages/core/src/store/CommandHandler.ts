@@ -21,6 +21,7 @@
  * @since 0.1.0
  */
 import { Effect, Option, Schedule, Stream } from "effect"
+import { v5 as uuidV5, validate as uuidValidate, version as uuidVersion } from "uuid"
 import { type Command, CommandEvents, eventOfCommand } from "../Commands.js"
 import type { Decider, Facts } from "../Decider.js"
 import { type DomainEvent, EventCatalogue, streamOf } from "../Events.js"
@@ -281,6 +282,30 @@ export const handleCommand = (
   return handle(streamOf(event), StreamKinds[EventCatalogue[event.type].category], command, options)
 }
 
+/**
+ * The namespace of xueshi's deterministic event ids: the RFC 9562 name-based
+ * UUID (v5) of the DNS name `event-id.xueshi` (`v5("event-id.xueshi", v5.DNS)`).
+ *
+ * @since 0.2.0
+ */
+export const EVENT_ID_NAMESPACE = "d644ad9d-43c5-5273-a9e2-6133a48c5509"
+
+/**
+ * A deterministic event id from a key, such as `credit-M1/G-2025-S1/granted`:
+ * the RFC 9562 name-based UUID, version 5 (SHA-1), of the key in
+ * {@link EVENT_ID_NAMESPACE}. The same key always gives the same id, so a
+ * command repeated after a crash appends nothing new.
+ *
+ * Ids written before 0.2.0 came from {@link legacyEventIdFrom} (four FNV-1a
+ * hashes in the UUID version-8 layout); they stay valid ids of the events they
+ * name. The two are told apart by the version digit (the 13th hex digit, the
+ * first of the third group): `5` for these ids, `8` for the legacy ones (see
+ * {@link eventIdVersion}).
+ *
+ * @since 0.1.0
+ */
+export const eventIdFrom = (key: string): string => uuidV5(key, EVENT_ID_NAMESPACE)
+
 const fnv = (text: string, seed: number): number => {
   let h = seed >>> 0
   for (let i = 0; i < text.length; i++) {
@@ -297,13 +322,15 @@ const fnv = (text: string, seed: number): number => {
 }
 
 /**
- * A deterministic event id (a UUID in the version-8 layout) from a key, such
- * as `credit-M1/G-2025-S1/granted`: the same key always gives the same id, so
- * a command repeated after a crash appends nothing new.
+ * The deterministic event id of a key as versions before 0.2.0 wrote it (four
+ * seeded FNV-1a hashes in the UUID version-8 layout). Kept so that a program
+ * can recognise the id an event got before: a store's idempotent retry compares
+ * ids, so a command first appended before 0.2.0 and retried after is a retry
+ * only with this id.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const eventIdFrom = (key: string): string => {
+export const legacyEventIdFrom = (key: string): string => {
   const hex = (n: number) => n.toString(16).padStart(8, "0")
   const a = hex(fnv(key, 0x811c9dc5))
   const b = hex(fnv(key, 0x01000193))
@@ -312,3 +339,12 @@ export const eventIdFrom = (key: string): string => {
   const variant = ((parseInt(c.slice(0, 1), 16) & 0x3) | 0x8).toString(16)
   return `${a}-${b.slice(0, 4)}-8${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`
 }
+
+/**
+ * The UUID version of an event id: `5` for the deterministic ids of
+ * {@link eventIdFrom}, `8` for the legacy ones of {@link legacyEventIdFrom},
+ * `4` for random ones (importers, users), `undefined` when it is not a UUID.
+ *
+ * @since 0.2.0
+ */
+export const eventIdVersion = (id: string): number | undefined => (uuidValidate(id) ? uuidVersion(id) : undefined)

@@ -252,4 +252,25 @@ describe("eventIdFrom", () => {
     expect(CommandHandler.eventIdFrom(a)).toBe(x)
     if (a !== b) expect(CommandHandler.eventIdFrom(b)).not.toBe(x)
   })
+
+  // the expected ids were computed apart from this code: Python's uuid.uuid5 for the v5 ids,
+  // and 0.1.0's eventIdFrom (the built package before the switch) for the legacy one
+  it("is the RFC 9562 v5 UUID of the key in the xueshi namespace", () => {
+    expect(CommandHandler.EVENT_ID_NAMESPACE).toBe("d644ad9d-43c5-5273-a9e2-6133a48c5509") // uuid5(DNS, "event-id.xueshi")
+    expect(CommandHandler.eventIdFrom("credit-M1/C1/S1/granted")).toBe("c5722637-ba03-578d-921e-1f492feffbe1")
+    expect(CommandHandler.legacyEventIdFrom("credit-M1/C1/S1/granted")).toBe("82128426-8754-8059-979e-9c6304ee392e")
+  })
+
+  test.prop([fc.string()])("new and legacy ids are told apart by their version digit", (key) => {
+    const id = CommandHandler.eventIdFrom(key)
+    const legacy = CommandHandler.legacyEventIdFrom(key)
+    expect([id[14], legacy[14]]).toEqual(["5", "8"])
+    expect([CommandHandler.eventIdVersion(id), CommandHandler.eventIdVersion(legacy)]).toEqual([5, 8])
+    expect(legacy).toMatch(Ids.UUID_PATTERN)
+  })
+
+  it("eventIdVersion reads random ids as 4 and non-UUIDs as undefined", () => {
+    expect(CommandHandler.eventIdVersion("0b9c5f52-3c8e-4d5a-9f1e-2a7b6c4d8e90")).toBe(4)
+    expect(CommandHandler.eventIdVersion("not-a-uuid")).toBeUndefined()
+  })
 })
