@@ -344,6 +344,38 @@ export const partySchool7020: CourseMixRule = mix({
   ]
 })
 
+/**
+ * `sichuan-70-20`: in each class of a province or city party school, theory
+ * plus party-spirit lessons (tag `partySpirit`) ≥ 70% of lesson minutes,
+ * party-spirit ≥ 20% (the pattern of `party-school-70-20`, for every class
+ * format). A province or city school keeping its records in xueshi is the root
+ * of its network, whose tier is `district`: the rule applies to the classes of
+ * root schools.
+ *
+ * Source: **[L]** Sichuan (local practice), RULES.md "Course mix" (which gives
+ * only "70% / 20%"; the categories are read as in the 2015 opinion).
+ *
+ * @since 0.2.0
+ */
+export const sichuan7020: CourseMixRule = mix({
+  id: "sichuan-70-20",
+  title: "省市党校理论教育和党性教育课程不低于70%，党性教育不低于20%",
+  source: "[L] Sichuan (local practice)",
+  scopes: ["class"],
+  basis: "scheduledMinutes",
+  appliesTo: { schoolTiers: ["district"] },
+  constraints: [
+    {
+      label: "theory+partySpirit",
+      categories: ["theory"],
+      tags: ["partySpirit"],
+      op: ">=",
+      share: { num: 7, den: 10 }
+    },
+    { label: "partySpirit", tags: ["partySpirit"], op: ">=", share: { num: 1, den: 5 } }
+  ]
+})
+
 // ---------------------------------------------------------------------------
 // completion presets
 // ---------------------------------------------------------------------------
@@ -491,6 +523,7 @@ export const presets = {
   "xiqing-40-40-20": { kind: "courseMix", value: xiqing404020 },
   "fengxian-two-thirds": { kind: "courseMix", value: fengxianTwoThirds },
   "party-school-70-20": { kind: "courseMix", value: partySchool7020 },
+  "sichuan-70-20": { kind: "courseMix", value: sichuan7020 },
   "standard-45": { kind: "credit", value: standard45 },
   "yunnan-tiers": { kind: "credit", value: yunnanTiers },
   "full-day-8": { kind: "credit", value: fullDay8 },

@@ -547,6 +547,33 @@ describe("course mix presets", () => {
     expect(mixOf(lines, "Q").verdicts.map((v) => v.ruleId)).not.toContain("party-school-70-20")
   })
 
+  it("sichuan-70-20 applies to every class of the root school, whatever its format", () => {
+    const sichuan = CourseMixProjection.make(
+      Presets.composePolicySet({ id: "sichuan", effectiveFrom: "2019-01-01", courseMix: [Presets.sichuan7020] })
+    )
+    const verdictOf = (lines: ReadonlyArray<Wire>, classId: string) =>
+      sichuan
+        .query(foldProjection(sichuan, validate(lines)), { asOf: d("2025-12-31"), target: { kind: "class", classId } })
+        .verdicts.find((v) => v.ruleId === "sichuan-70-20")
+    // theory 130 + party-spirit practice 30 + other 40 = 200: (130 + 30)/200 = 4/5 ≥ 7/10, but 30/200 = 3/20 < 1/5
+    const lines = [
+      ...tree,
+      klass("S", "D", "online"),
+      session("S", "a", "2025-06-01T09:00:00+08:00", 130, "theory"),
+      session("S", "b", "2025-06-02T09:00:00+08:00", 30, "practice", "inPerson", ["partySpirit"]),
+      session("S", "c", "2025-06-03T09:00:00+08:00", 40, "other"),
+      klass("T", "V1")
+    ]
+    expect(verdictOf(lines, "S")).toMatchObject({
+      status: "fail",
+      constraints: [
+        { share: { num: 4, den: 5 }, pass: true },
+        { share: { num: 3, den: 20 }, pass: false }
+      ]
+    })
+    expect(verdictOf(lines, "T")).toBeUndefined()
+  })
+
   it("delivered is what was held by the as-of date; a module spans classes", () => {
     const lines = [
       ...tree,
