@@ -1,20 +1,3 @@
-// PORT CHANGES: (issue 4 helper; all backwards compatible, no signature changed)
-// - AppendRules.encodeAppend now sets `schemaVersion` (the codec's current version) on the
-//   records it builds; before, a codec with a newer payload version re-upcast its own output.
-// - Clarified, and checked by the conformance suite:
-//   * readStream: `from` is where reading starts and `to` where it stops, both inclusive, in
-//     the direction read. Forwards: from (default 1) up to to (default last). Backwards: from
-//     (default last) down to to (default 1). Out-of-range bounds are clamped; an empty range
-//     or a missing stream is an empty stream (no error). `limit` caps the count.
-//     `planStreamRead` below computes this once for every adapter.
-//   * append of zero events checks `expected` and returns the current version, no positions.
-//   * idempotency is checked before the expected version: a retry answers the original result
-//     even though its `expected` no longer holds.
-//   * `head` is the greatest position P such that every event at or below P is visible to
-//     readAll/subscribe (runners use it to decide they are caught up).
-//   * global positions strictly increase; gaps are allowed (the suite never requires 1..n).
-// - New: `planStreamRead`, `StreamReadPlan` (this file); Observability.instrumentEventStore
-//   wraps any adapter's service with spans and metrics (use it in your layer).
 /**
  * The event store port: the one service every adapter (memory, file,
  * PostgreSQL, yours) implements, and that the conformance suite of
