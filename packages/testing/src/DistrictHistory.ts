@@ -305,9 +305,15 @@ const cst = (ms: number): string => `${new Date(ms + 8 * 3_600_000).toISOString(
  * Simulates one district and yields its history line by line (lazily: the
  * lines are produced as they are consumed).
  *
+ * Not the district generator (`DistrictGenerator.generateDistrict`, the demo's
+ * realistic year): this simulation is the property tests' source of small,
+ * causally valid histories that reach every rule's edge (corrections to 0 and
+ * after completion, sessions at 23:30 on 31 December, capacity and audience,
+ * withdrawals, deregistrations) with every envelope variant and id prefix.
+ *
  * @since 0.1.0
  */
-export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine, void, undefined> {
+export function* simulateDistrict(config: DistrictConfig): Generator<HistoryLine, void, undefined> {
   const r = makeRandom(config.seed)
   const { year, prefix } = config
   const env = config.envelope
@@ -780,7 +786,7 @@ export function* generateDistrict(config: DistrictConfig): Generator<HistoryLine
  * @since 0.1.0
  */
 export const district = (config: Partial<DistrictConfig> = {}): Array<HistoryLine> => [
-  ...generateDistrict({ ...defaultDistrict, ...config })
+  ...simulateDistrict({ ...defaultDistrict, ...config })
 ]
 
 /**
@@ -833,7 +839,7 @@ export const districtConfig = (size: DistrictSize = {}): fc.Arbitrary<DistrictCo
  * @since 0.1.0
  */
 export const districtHistory = (size: DistrictSize = {}): fc.Arbitrary<History> =>
-  districtConfig(size).map((c) => [...generateDistrict(c)])
+  districtConfig(size).map((c) => [...simulateDistrict(c)])
 
 /**
  * A lazily generated log of (at least) `lines` lines: districts with distinct id
@@ -863,7 +869,7 @@ export function* bigLog(options: {
       seed: (options.seed ?? 1) + k,
       prefix: `D${k}.`
     }
-    for (const line of generateDistrict(config)) {
+    for (const line of simulateDistrict(config)) {
       if (n >= options.lines) return
       yield codec.encodeLine(toRecord(line))
       n++

@@ -5,7 +5,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { LogValidator, Rules } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
-import { districtConfig, districtHistory, generateDistrict } from "../src/DistrictHistory.js"
+import { districtConfig, districtHistory, simulateDistrict } from "../src/DistrictHistory.js"
 import { invalidMutation, type Mutation, mutate, mutationRules } from "../src/Mutations.js"
 
 const firstError = (m: Mutation, options: LogValidator.ValidateLogOptions = {}) => {
@@ -27,7 +27,7 @@ describe("one broken rule", () => {
   test.prop([districtConfig(), fc.integer()])(
     "every applicable rule of the catalogue, on the same history",
     (config, seed) => {
-      const history = [...generateDistrict(config)]
+      const history = [...simulateDistrict(config)]
       for (const rule of mutationRules) {
         const m = mutate(history, rule, seed)
         if (m === undefined) continue
@@ -41,7 +41,7 @@ describe("one broken rule", () => {
     const missing = new Set(mutationRules)
     const configs = fc.sample(districtConfig(), { numRuns: 3000, seed: 7 })
     for (const config of configs) {
-      const history = [...generateDistrict(config)]
+      const history = [...simulateDistrict(config)]
       for (const rule of [...missing]) if (mutate(history, rule, config.seed) !== undefined) missing.delete(rule)
       if (missing.size === 0) break
     }
