@@ -7,7 +7,9 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { exportCommand } from "./commands/Export.js"
 import { generate } from "./commands/Generate.js"
+import { importCommand } from "./commands/Import.js"
 import { report } from "./commands/Report.js"
 import { validate } from "./commands/Validate.js"
 
@@ -20,6 +22,9 @@ export const subcommands = [
   // a log file
   generate,
   validate,
+  // a store
+  importCommand,
+  exportCommand,
   // the district's year
   report
 ] as const

@@ -6,7 +6,7 @@
  */
 import { createReadStream } from "node:fs"
 import { stat, writeFile } from "node:fs/promises"
-import { createInterface, type Interface } from "node:readline"
+import { createInterface } from "node:readline"
 import { Effect } from "effect"
 import { type CliFailure, invalid, messageOf, unavailable } from "./Failure.js"
 
@@ -15,8 +15,11 @@ import { type CliFailure, invalid, messageOf, unavailable } from "./Failure.js"
  *
  * @since 0.1.0
  */
-export const lineReader = (path: string): Interface =>
-  createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })
+export const lineReader = (path: string): AsyncIterable<string> => ({
+  // opened when iterated: a readline interface reads at once, and drops the lines no one iterates yet
+  [Symbol.asyncIterator]: () =>
+    createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]()
+})
 
 /**
  * Checks a file can be read (exit 1 with a hint otherwise).
