@@ -7,11 +7,16 @@
  * @since 0.1.0
  */
 import { Command } from "effect/cli"
+import { explainCommand } from "./commands/Explain.js"
 import { exportCommand } from "./commands/Export.js"
+import { followCommand } from "./commands/Follow.js"
 import { generate } from "./commands/Generate.js"
 import { importCommand } from "./commands/Import.js"
 import { report } from "./commands/Report.js"
+import { transcriptCommand } from "./commands/Transcript.js"
 import { validate } from "./commands/Validate.js"
+import { verifyCommand } from "./commands/Verify.js"
+import { whatIfCommand } from "./commands/WhatIf.js"
 
 /**
  * The subcommands, in the order `xueshi --help` lists them.
@@ -26,7 +31,14 @@ export const subcommands = [
   importCommand,
   exportCommand,
   // the district's year
-  report
+  report,
+  whatIfCommand,
+  // one member
+  explainCommand,
+  transcriptCommand,
+  verifyCommand,
+  // operators
+  followCommand
 ] as const
 
 /**

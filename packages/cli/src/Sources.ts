@@ -190,6 +190,41 @@ export const ledgerOf = (
     : ledgerOfStore(source.location, policy, source.schema)
 
 /**
+ * Reads a source once into one ledger per policy set (`what-if`).
+ *
+ * @since 0.1.0
+ */
+export const ledgersOf = (
+  source: Source,
+  policies: ReadonlyArray<PolicySet.PolicySet>
+): Effect.Effect<ReadonlyArray<Ledger.Ledger>, CliFailure> =>
+  Effect.gen(function* () {
+    const folds = policies.map((p) => Ledger.makeFold(p))
+    const push = (r: Events.DomainEvent) => {
+      for (const f of folds) f.push(r)
+    }
+    if (source.kind === "log") {
+      const log = source.location
+      yield* readable(log)
+      yield* LogSource.validated<never, never>(lineReader(log), push).pipe(Effect.mapError(logFailure(log)))
+    } else {
+      const spec = yield* StoreUrl.parse(source.location, source.schema)
+      yield* Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        yield* Stream.runForEachArray(store.readAll(), (chunk) =>
+          Effect.sync(() => {
+            for (const r of chunk) push(r)
+          })
+        )
+      }).pipe(
+        Effect.mapError((e) => unavailable(`cannot read the store ${spec.url}: ${e.message}`, "check the store")),
+        Effect.provide(StoreUrl.layer(spec, { readOnly: true }))
+      )
+    }
+    return folds.map((f) => f.finish())
+  })
+
+/**
  * What a reading command starts from: the source, the policy set, the as-of date, the ledger
  * and the year.
  *
