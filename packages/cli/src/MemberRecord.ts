@@ -278,3 +278,65 @@ export const transcript = (
     external
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// the explanation summary linked from the HTML report's shortfall table
+
+/**
+ * A compact explanation of one (member, requirement): the counted hours grouped by class (or
+ * external system), every excluded grant with why, hours carried over. Lines are text.
+ *
+ * @since 0.1.0
+ */
+export interface ExplanationSummary {
+  readonly counted: ReadonlyArray<string>
+  readonly excluded: ReadonlyArray<string>
+  readonly carriedOver?: string
+}
+
+/**
+ * Summarises a compliance answer's explanation (see {@link ExplanationSummary}).
+ *
+ * @since 0.1.0
+ */
+export const summarise = (a: MemberCompliance.ComplianceAnswer): ExplanationSummary => {
+  const groups = new Map<string, { hours: number; grants: number }>()
+  for (const g of a.explanation.counted) {
+    const k = g.source.kind === "session" ? `class ${g.source.classId}` : `external ${g.source.system}`
+    const v = groups.get(k) ?? { hours: 0, grants: 0 }
+    v.hours += g.hours
+    v.grants++
+    groups.set(k, v)
+  }
+  const e = a.explanation
+  return {
+    counted: [...groups].map(([k, v]) => `+ ${h(v.hours)} h  ${k} (${v.grants} grant${v.grants === 1 ? "" : "s"})`),
+    excluded: Explanation.render({ counted: [], excluded: e.excluded }),
+    ...(e.carriedOver === undefined
+      ? {}
+      : { carriedOver: `+ ${h(e.carriedOver.hours)} h  carried over from ${e.carriedOver.fromYear}` })
+  }
+}
+
+/**
+ * The explanation summaries of every (member, requirement) a report lists as falling short:
+ * `memberId → requirementId → summary`.
+ *
+ * @since 0.1.0
+ */
+export const shortfallExplanations = (
+  ledger: Ledger.Ledger,
+  shortfalls: ReadonlyArray<{ readonly memberId: string; readonly requirementId: string }>,
+  query: { readonly year: number; readonly asOf?: Calendar.LocalDate | undefined }
+): Map<string, Record<string, ExplanationSummary>> => {
+  const out = new Map<string, Record<string, ExplanationSummary>>()
+  const q = { year: query.year, ...(query.asOf === undefined ? {} : { asOf: query.asOf }) }
+  for (const s of shortfalls) {
+    const [a] = ledger.compliance(s.memberId, { ...q, requirementId: s.requirementId })
+    if (a === undefined) continue
+    const m = out.get(s.memberId) ?? {}
+    m[s.requirementId] = summarise(a)
+    out.set(s.memberId, m)
+  }
+  return out
+}

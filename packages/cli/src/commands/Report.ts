@@ -15,6 +15,7 @@ import { type CliFailure, messageOf, unavailable, usage } from "../Failure.js"
 import { writeOut } from "../Files.js"
 import * as HtmlReport from "../HtmlReport.js"
 import type { Lang } from "../Labels.js"
+import { shortfallExplanations } from "../MemberRecord.js"
 import { ledgerOf, load, sourceFlags } from "../Sources.js"
 import { type Meter, setTimings, step, summary } from "../Steps.js"
 import * as TableReport from "../TableReport.js"
@@ -72,7 +73,16 @@ export const report = Command.make(
         "build report",
         Effect.sync(() => DistrictReport.build(ledger, asOf === undefined ? { year } : { year, asOf }))
       )
-      yield* step("write", output(built, flags.format, lang, Option.getOrUndefined(flags.out)))
+      const html: HtmlReport.RenderOptions =
+        flags.format === "html" || flags.format === "all"
+          ? {
+              explanations: yield* step(
+                "explain shortfalls",
+                Effect.sync(() => shortfallExplanations(ledger, built.shortfalls, { year, asOf }))
+              )
+            }
+          : {}
+      yield* step("write", output(built, flags.format, lang, Option.getOrUndefined(flags.out), html))
       yield* summary()
     })
 ).pipe(
@@ -115,7 +125,8 @@ const output = (
   built: DistrictReport.DistrictReport,
   format: Format,
   lang: Lang,
-  out: string | undefined
+  out: string | undefined,
+  html: HtmlReport.RenderOptions
 ): Effect.Effect<void, CliFailure> => {
   if (format === "csv") {
     const dir = out as string
@@ -126,7 +137,7 @@ const output = (
     const json = DistrictReport.toJson(built)
     return Effect.gen(function* () {
       yield* mkdirOut(dir)
-      yield* writeOut(join(dir, "report.html"), HtmlReport.render(built))
+      yield* writeOut(join(dir, "report.html"), HtmlReport.render(built, html))
       yield* writeOut(join(dir, "report.json"), `${json}\n`)
       yield* writeOut(join(dir, "report.txt"), TableReport.render(built, { lang }))
       yield* csvInto(built, join(dir, "csv"), lang)
@@ -139,7 +150,7 @@ const output = (
     format === "json"
       ? `${DistrictReport.toJson(built)}\n`
       : format === "html"
-        ? HtmlReport.render(built)
+        ? HtmlReport.render(built, html)
         : TableReport.render(built, { lang })
   if (out === undefined) return Effect.sync(() => void process.stdout.write(text))
   return writeOut(out, text).pipe(Effect.flatMap(() => Console.error(`wrote ${out}`)))
