@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { createWriteStream } from "node:fs"
-import { rename, rm } from "node:fs/promises"
+import { rename, rm, writeFile } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { EventStore, LogTransfer } from "@xueshi/core"
 import { Console, Effect, Option, Stream } from "effect"
@@ -54,7 +54,16 @@ export const exportCommand = Command.make(
             return n
           }
           const temp = join(dirname(out), `.${Date.now()}-${process.pid}.xueshi-export.tmp`)
+          yield* Effect.tryPromise({
+            try: () => writeFile(temp, ""),
+            catch: (e) =>
+              unavailable(`cannot write ${out}: ${messageOf(e)}`, "check that the folder exists and is writable")
+          })
           const file = createWriteStream(temp)
+          let failure: unknown
+          file.on("error", (e) => {
+            failure = e
+          })
           yield* Stream.runForEachArray(lines, (chunk) =>
             Effect.sync(() => {
               file.write(`${chunk.join("\n")}\n`)
@@ -66,6 +75,7 @@ export const exportCommand = Command.make(
               Effect.tryPromise({
                 try: () =>
                   new Promise<void>((resolve, reject) => {
+                    if (failure !== undefined) return reject(failure)
                     file.on("error", reject)
                     file.end(() => resolve())
                   }).then(() => rename(temp, out)),

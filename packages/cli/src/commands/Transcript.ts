@@ -7,7 +7,7 @@
  */
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { type CliFailure, invalid } from "../Failure.js"
+import { type CliFailure, invalid, usage } from "../Failure.js"
 import { writeOut } from "../Files.js"
 import type { Lang } from "../Labels.js"
 import { transcript } from "../MemberRecord.js"
@@ -70,7 +70,7 @@ export const transcriptCommand = Command.make(
       else if (Option.isSome(flags.asOf)) year = Number(flags.asOf.value.slice(0, 4))
       else
         return yield* Effect.fail(
-          invalid("a transcript is of one year", `give it: xueshi transcript ${flags.member} … --year 2025`)
+          usage("a transcript is of one year", `give it: xueshi transcript ${flags.member} … --year 2025`)
         )
       const { text } = yield* makeTranscript(source, {
         member: flags.member,
