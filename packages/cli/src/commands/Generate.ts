@@ -4,13 +4,16 @@
  * @since 0.1.0
  */
 import { createWriteStream } from "node:fs"
+import { mkdir } from "node:fs/promises"
+import { dirname } from "node:path"
 import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { EventCodec } from "@xueshi/core"
 import { Console, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { messageOf, unavailable, usage } from "../Failure.js"
-import { step } from "../Steps.js"
+import { setTimings, step, summary } from "../Steps.js"
+import { timingsFlag } from "./Report.js"
 
 /** The `generate` command. @since 0.1.0 */
 export const generate = Command.make(
@@ -25,10 +28,12 @@ export const generate = Command.make(
       Flag.withDescription("Calendar year of the district (default 2025)"),
       Flag.withDefault(2025)
     ),
+    timings: timingsFlag,
     out: Flag.String("out").pipe(Flag.withDescription("The event-log-v1 file to write"))
   },
-  ({ members, seed, year, out }) =>
+  ({ members, seed, year, out, timings }) =>
     Effect.gen(function* () {
+      setTimings(timings)
       if (members < 1)
         return yield* Effect.fail(usage(`--members must be at least 1, got ${members}`, "try --members 300"))
       if (year < 1900 || year > 9999)
@@ -36,6 +41,11 @@ export const generate = Command.make(
       // loaded on demand: the generator lives in @xueshi/testing
       const { DistrictGenerator } = yield* Effect.promise(() => import("@xueshi/testing"))
       const records = DistrictGenerator.generateDistrict({ members, seed, year })
+      yield* Effect.tryPromise({
+        try: () => mkdir(dirname(out), { recursive: true }),
+        catch: (e) =>
+          unavailable(`cannot create the folder of ${out}: ${messageOf(e)}`, "check the path and its permissions")
+      })
       yield* step(
         "generate",
         Effect.tryPromise({
@@ -49,6 +59,7 @@ export const generate = Command.make(
         })
       )
       yield* Console.error(`wrote ${out} (${members} members, seed ${seed}, ${year})`)
+      yield* summary()
     })
 ).pipe(
   Command.withDescription("Write a seeded synthetic district as an event-log-v1 file"),

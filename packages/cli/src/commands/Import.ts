@@ -11,8 +11,9 @@ import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
 import { readable } from "../Files.js"
 import { countingReader } from "../Sources.js"
-import { type Meter, step } from "../Steps.js"
+import { type Meter, setTimings, step, summary } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
+import { timingsFlag } from "./Report.js"
 
 /** A store's append and read errors as CLI failures. @since 0.1.0 */
 export const storeFailure =
@@ -56,6 +57,7 @@ export const importCommand = Command.make(
       ),
       Flag.withDefault(false)
     ),
+    timings: timingsFlag,
     batchSize: Flag.Int("batch-size").pipe(
       Flag.withDescription("At most N events per append (default 500)"),
       Flag.withDefault(500)
@@ -63,6 +65,7 @@ export const importCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
+      setTimings(flags.timings)
       if (flags.batchSize < 1)
         return yield* Effect.fail(
           usage(`--batch-size must be at least 1, got ${flags.batchSize}`, "try --batch-size 500")
@@ -103,6 +106,7 @@ export const importCommand = Command.make(
       yield* Console.log(
         `imported ${result.appended} events from ${result.lines} lines of ${flags.log} into ${spec.url}${skipped}${dry}`
       )
+      yield* summary()
       if (result.rejected !== undefined)
         return yield* Effect.fail(
           invalid(
