@@ -151,3 +151,27 @@ const mapLayerError = <E>(
   })
 
 const firstLine = (text: string) => text.split("\n")[0] ?? text
+
+/**
+ * A writable file store for a bulk import: `durability: "never"` (no fsync per append; the
+ * importer calls `FileStore.flush` once at the end, before it reports success), with the
+ * file store's own service for that flush.
+ *
+ * @since 0.1.0
+ */
+export const bulkFileLayer = (
+  spec: Extract<StoreSpec, { readonly kind: "file" }>
+): Layer.Layer<StoreServices | FileStore.FileStore, CliFailure> =>
+  Layer.catchCause(FileStore.layerFileStore({ directory: spec.directory, durability: "never" }), (cause) => {
+    const e = Cause.findErrorOption(cause)
+    return Layer.unwrap<StoreServices | FileStore.FileStore, never, never, CliFailure, never>(
+      Option.isSome(e)
+        ? Effect.fail(
+            unavailable(
+              `the store ${spec.url} is unavailable: ${e.value.message}`,
+              "check the folder, or stop the process holding it"
+            )
+          )
+        : Effect.failCause(cause as Cause.Cause<never>)
+    )
+  })

@@ -5,8 +5,11 @@ import { createInterface } from "node:readline"
 import { FileStore } from "@xueshi/adapter-file"
 import { DistrictReport, Ledger, LogTransfer, Presets } from "@xueshi/core"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { xueshi } from "./helpers.js"
+
+// every case spawns the bin; on a loaded machine each spawn takes seconds
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 })
 
 let dir: string
 let log: string

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { BIN, xueshi } from "./helpers.js"
 
 // every case spawns the bin several times; on a loaded machine each takes seconds
-vi.setConfig({ testTimeout: 240_000 })
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 })
 
 let dir: string
 let log: string

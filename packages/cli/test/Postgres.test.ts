@@ -8,7 +8,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { xueshi } from "./helpers.js"
 
-vi.setConfig({ testTimeout: 240_000 })
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 })
 
 const PG = process.env.XUESHI_PG_URL
 const required = process.env.XUESHI_REQUIRE_PG === "1"

@@ -5,8 +5,10 @@
  *
  * @since 0.1.0
  */
+
+import { FileStore } from "@xueshi/adapter-file"
 import { LogTransfer, LogValidator, type StoreErrors } from "@xueshi/core"
-import { Console, Effect } from "effect"
+import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
 import { readable } from "../Files.js"
@@ -97,7 +99,14 @@ export const importCommand = Command.make(
               return invalid(`cannot read the log ${flags.log}: ${e.message}`, "check the file")
             return storeFailure(spec.url)(e)
           }),
-          Effect.provide(StoreUrl.layer(spec, { readOnly: false }))
+          Effect.tap(() =>
+            Effect.flatMap(Effect.serviceOption(FileStore.FileStore), (fs) =>
+              Option.isSome(fs) ? fs.value.flush.pipe(Effect.mapError((e) => storeFailure(spec.url)(e))) : Effect.void
+            )
+          ),
+          Effect.provide(
+            spec.kind === "file" ? StoreUrl.bulkFileLayer(spec) : StoreUrl.layer(spec, { readOnly: false })
+          )
         ),
         () => appending ?? bytes()
       )
