@@ -52,6 +52,10 @@ svg text{font-size:11px;fill:var(--muted)}
 .quota .claimed{background:#8c959f;height:8px}.quota .delivered{background:var(--exemplar);height:8px}
 input[type=search]{width:100%;max-width:360px;padding:6px 8px;font-size:1rem;border:1px solid var(--line);border-radius:6px;margin:6px 0}
 .count{color:var(--muted);font-size:.85rem}
+.panel{position:sticky;top:0;z-index:2;background:#fff;border:2px solid var(--accent);border-radius:8px;padding:8px 12px;margin:8px 0;max-height:60vh;overflow:auto;box-shadow:0 4px 12px rgba(0,0,0,.15)}
+.panel h3{margin:0 0 6px}.panel .body{font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap}
+.panel .close{float:right;font-size:1.2rem;border:none;background:none;cursor:pointer}
+a.explain{color:var(--exemplar)}
 @media (max-width:600px){main{padding:8px}body{font-size:14px}.card .v{font-size:1.15rem}.bar{width:70px}
 .quota{grid-template-columns:1fr}summary .name{min-width:0}.wide{display:none}td.id{white-space:normal}}
 @page{size:A4;margin:14mm}
@@ -84,6 +88,17 @@ document.querySelectorAll("input[data-filter]").forEach(function(input){
     if(out)out.textContent=String(n);
   });
 });
+var panel=document.getElementById("explain-panel"),dataEl=document.getElementById("explanations"),data=dataEl?JSON.parse(dataEl.textContent):{};
+function explain(){
+  var m=new RegExp("^#explain/([^/]*)/(.*)$").exec(location.hash);if(!panel)return;
+  if(!m){panel.hidden=true;return}
+  var member=decodeURIComponent(m[1]),req=decodeURIComponent(m[2]),x=(data[member]||{})[req];
+  panel.querySelector("h3").textContent=member+" · "+req;
+  panel.querySelector(".body").textContent=x?["计入 counted:"].concat(x.carriedOver?[x.carriedOver]:[],x.counted.length?x.counted:["—"],["","未计入 excluded:"],x.excluded.length?x.excluded:["—"]).join("\\n"):"—";
+  panel.hidden=false;panel.scrollIntoView({block:"nearest"});
+}
+window.addEventListener("hashchange",explain);explain();
+if(panel)panel.querySelector(".close").addEventListener("click",function(){history.replaceState(null,"",location.pathname);panel.hidden=true});
 window.addEventListener("beforeprint",function(){document.querySelectorAll("details").forEach(function(d){d.open=true})});
 })();
 `

@@ -13,6 +13,7 @@
 import type { DistrictReport } from "@xueshi/core"
 import { css, js } from "./HtmlAssets.js"
 import { hours, label } from "./Labels.js"
+import type { ExplanationSummary } from "./MemberRecord.js"
 import * as Tables from "./Tables.js"
 
 type Report = DistrictReport.DistrictReport
@@ -183,25 +184,48 @@ const quotas = (r: Report) => {
   return `<section id="quotas"><h2>${L("quotas")}</h2><p class="legend"><span><i style="background:#8c959f"></i>${L("claimedTraineeTimes")}</span><span><i style="background:#2f6fbd"></i>${L("traineeTimes")}</span></p><div class="quota">${rows}</div></section>`
 }
 
-const shortfalls = (r: Report) => {
+/** Options of {@link render}. @since 0.1.0 */
+export interface RenderOptions {
+  /**
+   * The explanation of each (member, requirement) of the shortfall table
+   * (`MemberRecord.shortfallExplanations`): each row then links to it (`#explain/<memberId>/<requirementId>`,
+   * a panel the script fills). Without them the link names the command that explains.
+   */
+  readonly explanations?: ReadonlyMap<string, Readonly<Record<string, ExplanationSummary>>>
+}
+
+/** JSON for an inline `<script type="application/json">`: `<` escaped so no `</script>` can close it. */
+const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c")
+
+const shortfalls = (r: Report, options: RenderOptions) => {
   const t = Tables.shortfalls(r, "zh")
   const numeric = new Set(["earnedHours", "requiredHours", "shortfallHours"])
-  const head = t.columns
+  const head = `${t.columns
     .map(
       (c) =>
         `<th data-sort="${numeric.has(c.key) ? "n" : "s"}"${numeric.has(c.key) ? ` class="n"` : ""}>${L(c.key)}</th>`
     )
-    .join("")
+    .join("")}<th class="noprint">说明</th>`
+  const ex = options.explanations
   const body = t.rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, i) => `<td${numeric.has(t.columns[i]?.key ?? "") ? ` class="n"` : ""}>${e(cell)}</td>`).join("")}</tr>`
-    )
+    .map((row, k) => {
+      const s = r.shortfalls[k] as DistrictReport.Shortfall
+      const link =
+        ex?.get(s.memberId)?.[s.requirementId] !== undefined
+          ? `<a class="explain" href="#explain/${e(encodeURIComponent(s.memberId))}/${e(encodeURIComponent(s.requirementId))}">说明</a>`
+          : `<span class="count" title="xueshi explain ${e(s.memberId)} --requirement ${e(s.requirementId)}">xueshi explain</span>`
+      return `<tr data-member="${e(s.memberId)}">${row.map((cell, i) => `<td${numeric.has(t.columns[i]?.key ?? "") ? ` class="n"` : ""}>${e(cell)}</td>`).join("")}<td class="noprint">${link}</td></tr>`
+    })
     .join("\n")
+  const data =
+    ex === undefined
+      ? ""
+      : `<script type="application/json" id="explanations">${inlineJson(Object.fromEntries(ex))}</script>`
   return `<section id="shortfalls"><h2>${L("shortfalls")}</h2>
 <input type="search" placeholder="搜索党员编号、党校、要求…" aria-label="搜索" data-filter="shortfall-table" data-count="shortfall-count">
-<p class="count">显示 <span id="shortfall-count">${t.rows.length}</span> / ${t.rows.length} 条</p>
-<div class="scroll"><table id="shortfall-table" data-sortable><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>`
+<p class="count">显示 <span id="shortfall-count">${t.rows.length}</span> / ${t.rows.length} 条；点击“说明”查看每笔学时计入或未计入的原因。</p>
+<div id="explain-panel" class="panel" hidden><button type="button" class="close" aria-label="关闭">×</button><h3></h3><div class="body"></div></div>
+<div class="scroll"><table id="shortfall-table" data-sortable><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${data}</section>`
 }
 
 /**
@@ -209,7 +233,7 @@ const shortfalls = (r: Report) => {
  *
  * @since 0.1.0
  */
-export const render = (report: Report): string => `<!doctype html>
+export const render = (report: Report, options: RenderOptions = {}): string => `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${L("reportTitle")} ${report.year}</title><style>${css}</style></head>
 <body><main>
@@ -219,6 +243,6 @@ ${headline(report)}
 ${schoolTree(report)}
 ${courseMix(report)}
 ${quotas(report)}
-${shortfalls(report)}
+${shortfalls(report, options)}
 </main><script>${js}</script></body></html>
 `

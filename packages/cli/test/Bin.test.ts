@@ -5,8 +5,11 @@ import { createInterface } from "node:readline"
 import { FileStore } from "@xueshi/adapter-file"
 import { DistrictReport, Ledger, LogTransfer, Presets } from "@xueshi/core"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { xueshi } from "./helpers.js"
+
+// every case spawns the bin; on a loaded machine each spawn takes seconds
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 240_000 })
 
 let dir: string
 let log: string
@@ -181,7 +184,19 @@ describe("report", () => {
 })
 
 describe("help", () => {
-  it.each([[[]], [["generate"]], [["validate"]], [["report"]]])("%j --help shows examples, exit 0", (path) => {
+  it.each([
+    [[]],
+    [["generate"]],
+    [["validate"]],
+    [["import"]],
+    [["export"]],
+    [["report"]],
+    [["what-if"]],
+    [["explain"]],
+    [["transcript"]],
+    [["verify"]],
+    [["follow"]]
+  ])("%j --help shows examples, exit 0", (path) => {
     const r = xueshi([...path, "--help"])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain("EXAMPLES")
@@ -209,9 +224,12 @@ describe("report --store", () => {
     const gone = xueshi(["report", "--store", `file:${join(dir, "no-store")}`])
     expect(gone.code).toBe(3)
     oneErrorLine(gone.stderr)
-    const url = xueshi(["report", "--store", "postgres://localhost/x"])
+    const url = xueshi(["report", "--store", "redis://localhost/x"])
     expect(url.code).toBe(2)
     oneErrorLine(url.stderr)
+    const refused = xueshi(["report", "--store", "postgres://postgres@127.0.0.1:1/postgres?schema=nope"])
+    expect(refused.code).toBe(3)
+    oneErrorLine(refused.stderr)
     const none = xueshi(["report"])
     expect(none.code).toBe(2)
     oneErrorLine(none.stderr)

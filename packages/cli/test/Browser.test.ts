@@ -115,12 +115,43 @@ describe.skipIf(!available && !inCi)("the HTML report in chromium", () => {
     expect(await page.locator("#shortfall-count").textContent()).toBe(String(expected))
     await page.locator("input[type=search]").fill("")
     const heading = page.locator("#shortfall-table th", { hasText: "差额学时" })
-    const firstShortfall = () => page.locator("#shortfall-table tbody tr:first-child td:last-child").textContent()
+    const firstShortfall = () => page.locator("#shortfall-table tbody tr:first-child td:nth-child(8)").textContent()
     const amounts = report.shortfalls.map((s) => s.shortfallHours)
     await heading.click()
     expect(Number(await firstShortfall())).toBe(Math.min(...amounts))
     await heading.click()
     expect(Number(await firstShortfall())).toBe(Math.max(...amounts))
+  })
+
+  it("links each member who falls short to the explanation of the requirement, counted hours adding up", async () => {
+    const someone = report.shortfalls.find((s) => s.earnedHours > 0) as DistrictReport.Shortfall
+    const row = page.locator(`#shortfall-table tbody tr[data-member="${someone.memberId}"]`).first()
+    await row.locator("a.explain").click()
+    const panel = page.locator("#explain-panel")
+    expect(await panel.isVisible()).toBe(true)
+    expect(await panel.locator("h3").textContent()).toContain(someone.memberId)
+    const body = (await panel.locator(".body").textContent()) ?? ""
+    const counted = body.split("未计入")[0] ?? ""
+    const hundredths = [...counted.matchAll(/\+ (\d+)\.(\d\d) h/g)].reduce(
+      (n, m) => n + Number(m[1]) * 100 + Number(m[2]),
+      0
+    )
+    expect(hundredths).toBe(Math.round(someone.earnedHours * 100))
+    await page.screenshot({ path: join(SHOTS, "report-desktop-explain.png") })
+    await panel.locator("button.close").click()
+    expect(await panel.isVisible()).toBe(false)
+  })
+
+  it("pairs claimed and delivered trainee-times for every claiming school", async () => {
+    expect(await page.locator("#quotas .pair").count()).toBe(report.quotas.length)
+    const q = report.quotas.find((x) => x.claimedTraineeTimes > 0 && x.traineeTimes > 0)
+    if (q !== undefined) {
+      const pair = page.locator(`#quotas [data-school="${q.schoolId}"] + .pair`)
+      const claimed = (await pair.locator(".claimed").boundingBox())?.width ?? 0
+      const delivered = (await pair.locator(".delivered").boundingBox())?.width ?? 0
+      expect(claimed).toBeGreaterThan(0)
+      expect(delivered / claimed).toBeCloseTo(q.traineeTimes / q.claimedTraineeTimes, 1)
+    }
   })
 
   it("fits a phone width and takes screenshots (desktop and phone)", async () => {

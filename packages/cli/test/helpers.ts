@@ -10,7 +10,11 @@ export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
 /** Runs the built bin; answers its exit code, stdout and stderr. */
 export const xueshi = (args: ReadonlyArray<string>, cwd?: string) => {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run pnpm build first`)
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", ...(cwd === undefined ? {} : { cwd }) })
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+    ...(cwd === undefined ? {} : { cwd })
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
