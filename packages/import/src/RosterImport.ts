@@ -190,7 +190,10 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
     }
     const issue = (row: number, column: string, rule: string, message: string) =>
       issues.push({ sheet: sheet.name, row, column, rule, message })
-    const reject = () => Effect.fail(new RosterRejected({ sheet: sheet.name, issues }))
+    const reject = () =>
+      Effect.fail(
+        new RosterRejected({ sheet: sheet.name, issues: [...issues].sort((a, b) => a.row - b.row) })
+      )
 
     const classId = Input.classId(options.classId, "classId")
     if (Result.isFailure(classId)) {
