@@ -15,8 +15,8 @@
 import {
   CommandHandler,
   type Commands,
-  type Events,
   EventStore,
+  type Events,
   Input,
   type Rules,
   type StoreErrors,

@@ -21,13 +21,13 @@
  *
  * @since 0.1.0
  */
-import { Calendar, ClassDecider, EventStore, Ids, Input, type StoreErrors } from "@xueshi/core"
+import { Calendar, ClassDecider, type EventStore, Ids, Input, type StoreErrors } from "@xueshi/core"
 import { Effect, HashMap, HashSet, Option, Result, Schema } from "effect"
 import { v5 as uuidv5 } from "uuid"
 import * as CommandPlan from "./CommandPlan.js"
 import type { RosterMapping, RosterStatus } from "./RosterMapping.js"
-import { resolve, type ResolvedMapping } from "./RosterMapping.js"
-import { columnLetter, type Sheet, type SheetError, readFile } from "./RosterSheet.js"
+import { type ResolvedMapping, resolve } from "./RosterMapping.js"
+import { columnLetter, readFile, type Sheet, type SheetError } from "./RosterSheet.js"
 
 /**
  * The namespace of the importers' UUID v5 event ids.
@@ -142,7 +142,8 @@ const parseMinutes = (text: string, unit: "minutes" | "hours"): number | undefin
 /** The facts of the class the sheet needs: its sessions with their titles and local dates. */
 const sessionsOf = (loaded: CommandPlan.LoadedStream, timeZone: string): Map<string, SessionInfo> => {
   const titles = new Map<string, string>()
-  for (const p of loaded.stored) if (p.event.type === "SessionScheduled") titles.set(p.event.data.sessionId, p.event.data.title)
+  for (const p of loaded.stored)
+    if (p.event.type === "SessionScheduled") titles.set(p.event.data.sessionId, p.event.data.title)
   const state = loaded.state as ClassDecider.ClassState
   const out = new Map<string, SessionInfo>()
   for (const [id, s] of state.sessions) {
@@ -172,10 +173,7 @@ export const importSheet = (
   RosterImportResult,
   RosterRejected | StoreErrors.AppendError | StoreErrors.ReadError,
   EventStore.EventStore
-> =>
-  importOnce(sheet, options).pipe(
-    Effect.retry({ while: (e) => e._tag === "WrongExpectedVersion", times: 3 })
-  )
+> => importOnce(sheet, options).pipe(Effect.retry({ while: (e) => e._tag === "WrongExpectedVersion", times: 3 }))
 
 const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
   Effect.gen(function* () {
@@ -191,9 +189,7 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
     const issue = (row: number, column: string, rule: string, message: string) =>
       issues.push({ sheet: sheet.name, row, column, rule, message })
     const reject = () =>
-      Effect.fail(
-        new RosterRejected({ sheet: sheet.name, issues: [...issues].sort((a, b) => a.row - b.row) })
-      )
+      Effect.fail(new RosterRejected({ sheet: sheet.name, issues: [...issues].sort((a, b) => a.row - b.row) }))
 
     const classId = Input.classId(options.classId, "classId")
     if (Result.isFailure(classId)) {
@@ -221,7 +217,12 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
       indexOf(cols.session) < 0 &&
       indexOf(cols.date) < 0
     )
-      issue(1, cols.session, "roster.header", `the sheet names no session: no column ${cols.session}, ${cols.date} or ${cols.sessionId}`)
+      issue(
+        1,
+        cols.session,
+        "roster.header",
+        `the sheet names no session: no column ${cols.session}, ${cols.date} or ${cols.sessionId}`
+      )
     if (issues.length > 0) return yield* reject()
 
     const cell = (cells: ReadonlyArray<string>, name: string): string => {
@@ -230,7 +231,8 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
     }
     const findSession = (title: string, date: string | undefined): SessionInfo | string => {
       const mapped = mapping.sessions[title]
-      if (mapped !== undefined) return sessions.get(mapped) ?? `session ${mapped} (mapped from ${title}) is not scheduled`
+      if (mapped !== undefined)
+        return sessions.get(mapped) ?? `session ${mapped} (mapped from ${title}) is not scheduled`
       const byId = sessions.get(title)
       if (byId !== undefined && date === undefined) return byId
       const candidates = [...sessions.values()].filter(
@@ -264,7 +266,12 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
           return void bad(row, where(cols.name), "roster.name", `${name} is not the name of member ${id}`)
         const first = names.get(id)
         if (first !== undefined && first.name !== name)
-          return void bad(row, where(cols.name), "roster.name", `member ${id} is ${first.name} in row ${first.row}, ${name} here`)
+          return void bad(
+            row,
+            where(cols.name),
+            "roster.name",
+            `member ${id} is ${first.name} in row ${first.row}, ${name} here`
+          )
         if (first === undefined) names.set(id, { name, row })
       }
       return id
@@ -283,7 +290,12 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
       const key = `${e.sessionId}\u0000${e.memberId}`
       const before = seen.get(key)
       if (before !== undefined)
-        return bad(e.row, e.at.session, "roster.duplicate", `member ${e.memberId} at session ${e.sessionId} is already in row ${before}`)
+        return bad(
+          e.row,
+          e.at.session,
+          "roster.duplicate",
+          `member ${e.memberId} at session ${e.sessionId} is already in row ${before}`
+        )
       seen.set(key, e.row)
       entries.push(e)
     }
@@ -295,20 +307,32 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
         const word = cell(cells, cols.status)
         const status = statusOf(word)
         if (status === undefined)
-          bad(row, where(cols.status), "roster.status", `${JSON.stringify(word)} is not a status (${Object.keys(mapping.statuses).join("/")})`)
+          bad(
+            row,
+            where(cols.status),
+            "roster.status",
+            `${JSON.stringify(word)} is not a status (${Object.keys(mapping.statuses).join("/")})`
+          )
         const minutesText = cell(cells, cols.minutes)
         const minutes = minutesText === "" ? undefined : parseMinutes(minutesText, mapping.minutesUnit)
         if (minutesText !== "" && (minutes === undefined || minutes <= 0))
-          bad(row, where(cols.minutes), "roster.minutes", `${JSON.stringify(minutesText)} is not a number of ${mapping.minutesUnit} > 0`)
+          bad(
+            row,
+            where(cols.minutes),
+            "roster.minutes",
+            `${JSON.stringify(minutesText)} is not a number of ${mapping.minutesUnit} > 0`
+          )
         const dateText = cell(cells, cols.date)
         const date = dateText === "" ? undefined : parseDate(dateText)
         if (dateText !== "" && date === undefined)
           bad(row, where(cols.date), "roster.date", `${JSON.stringify(dateText)} is not a date (YYYY-MM-DD)`)
         const idText = cell(cells, cols.sessionId)
         const title = cell(cells, cols.session)
-        const sessionColumn = idText !== "" ? where(cols.sessionId) : title !== "" ? where(cols.session) : where(cols.date)
+        const sessionColumn =
+          idText !== "" ? where(cols.sessionId) : title !== "" ? where(cols.session) : where(cols.date)
         let session: SessionInfo | string | undefined
-        if (idText !== "") session = sessions.get(idText) ?? `session ${idText} is not scheduled in class ${options.classId}`
+        if (idText !== "")
+          session = sessions.get(idText) ?? `session ${idText} is not scheduled in class ${options.classId}`
         else if (title !== "" || date !== undefined) session = findSession(title, date)
         else session = "the row names no session"
         if (typeof session === "string") bad(row, sessionColumn, "roster.session", session)
@@ -323,7 +347,12 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
           minutes,
           note: note === "" ? undefined : note,
           makeUpDate: makeUpDate ?? undefined,
-          at: { status: where(cols.status), minutes: where(cols.minutes), session: sessionColumn, member: where(cols.memberId) }
+          at: {
+            status: where(cols.status),
+            minutes: where(cols.minutes),
+            session: sessionColumn,
+            member: where(cols.memberId)
+          }
         })
       }
     } else {
@@ -333,7 +362,8 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
       header.forEach((h, index) => {
         if (known.has(h) || h === "") return
         const m = /^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)\s*(.*)$/.exec(h)
-        const found = m === null ? findSession(h, undefined) : findSession((m[2] ?? "").trim(), parseDate(m[1] as string))
+        const found =
+          m === null ? findSession(h, undefined) : findSession((m[2] ?? "").trim(), parseDate(m[1] as string))
         if (typeof found === "string") issue(1, `${h} (${columnLetter(index)})`, "roster.session", found)
         else sessionColumns.push({ index, session: found })
       })
@@ -351,7 +381,12 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
           const status = word === "" && m?.[2] !== undefined ? "attendance" : statusOf(word)
           const minutes = m?.[2] === undefined ? undefined : parseMinutes(m[2], mapping.minutesUnit)
           if (status === undefined) {
-            bad(row, column, "roster.status", `${JSON.stringify(text)} is not a status (${Object.keys(mapping.statuses).join("/")})`)
+            bad(
+              row,
+              column,
+              "roster.status",
+              `${JSON.stringify(text)} is not a status (${Object.keys(mapping.statuses).join("/")})`
+            )
             continue
           }
           if (m?.[2] !== undefined && (minutes === undefined || minutes <= 0)) {
@@ -390,8 +425,21 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
         Effect.gen(function* () {
           for (const e of rowEntries) {
             const blame = (path: string) =>
-              path.endsWith("minutes") ? e.at.minutes : path.endsWith("memberId") ? e.at.member : path.endsWith("sessionId") ? e.at.session : e.at.status
-            const commands = changesOf(e, loaded.state as ClassDecider.ClassState, sessions.get(e.sessionId) as SessionInfo, firstStart, mapping, sheet.name)
+              path.endsWith("minutes")
+                ? e.at.minutes
+                : path.endsWith("memberId")
+                  ? e.at.member
+                  : path.endsWith("sessionId")
+                    ? e.at.session
+                    : e.at.status
+            const commands = changesOf(
+              e,
+              loaded.state as ClassDecider.ClassState,
+              sessions.get(e.sessionId) as SessionInfo,
+              firstStart,
+              mapping,
+              sheet.name
+            )
             if ("unchangeable" in commands) {
               issue(row, e.at.status, "roster.unchangeable", commands.unchangeable)
               return false
@@ -399,7 +447,8 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
             if (commands.length === 0) unchanged++
             for (const [type, data] of commands) {
               const decided = yield* plan.decide(type, data, {
-                eventId: (event, version) => uuidv5(`${stream}@${version}/${event.type}/${JSON.stringify(data)}`, EVENT_ID_NAMESPACE),
+                eventId: (event, version) =>
+                  uuidv5(`${stream}@${version}/${event.type}/${JSON.stringify(data)}`, EVENT_ID_NAMESPACE),
                 meta
               })
               if (Result.isFailure(decided)) {
@@ -422,7 +471,10 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
     return { sheet: sheet.name, rows: sheet.rows.length, appended, byType, unchanged, issues }
   })
 
-type Change = readonly [type: "EnrollMember" | "RecordAttendance" | "CorrectAttendance" | "GrantLeave" | "CompleteMakeUp", data: Record<string, unknown>]
+type Change = readonly [
+  type: "EnrollMember" | "RecordAttendance" | "CorrectAttendance" | "GrantLeave" | "CompleteMakeUp",
+  data: Record<string, unknown>
+]
 
 /** The commands that make the class say what the entry says (empty: it already does). */
 const changesOf = (
@@ -440,7 +492,8 @@ const changesOf = (
   const madeUp = Option.getOrUndefined(HashMap.get(state.madeUp, key))
   const enrolled = Option.getOrElse(HashMap.get(state.enrolled, e.memberId as Ids.MemberId), () => false)
   const out: Array<Change> = []
-  if (!enrolled) out.push(["EnrollMember", { classId: base.classId, memberId: e.memberId, at: firstStart ?? session.startsAt }])
+  if (!enrolled)
+    out.push(["EnrollMember", { classId: base.classId, memberId: e.memberId, at: firstStart ?? session.startsAt }])
   const reason = e.note ?? `签到表 ${sheet} 第${e.row}行`
   const minutes = e.minutes ?? session.minutes
   const cannot = (what: string) => ({
@@ -449,7 +502,11 @@ const changesOf = (
   switch (e.status) {
     case "attendance":
       if (attended === minutes) break
-      out.push(attended === undefined ? ["RecordAttendance", { ...base, minutes }] : ["CorrectAttendance", { ...base, minutes, reason }])
+      out.push(
+        attended === undefined
+          ? ["RecordAttendance", { ...base, minutes }]
+          : ["CorrectAttendance", { ...base, minutes, reason }]
+      )
       break
     case "leave":
       if (leave) break

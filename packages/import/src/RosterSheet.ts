@@ -10,8 +10,8 @@ import { createReadStream } from "node:fs"
 import { basename, extname } from "node:path"
 import { Readable } from "node:stream"
 import { parse } from "csv-parse"
-import ExcelJS from "exceljs"
 import { Effect, Schema } from "effect"
+import ExcelJS from "exceljs"
 
 /**
  * One data row: its row number in the sheet and its cells as text (trimmed).
@@ -123,7 +123,9 @@ export const readXlsx = (
       const sheet = sheetName === undefined ? workbook.worksheets[0] : workbook.getWorksheet(sheetName)
       if (sheet === undefined) {
         const names = workbook.worksheets.map((w) => w.name).join(", ")
-        throw new Error(sheetName === undefined ? "the workbook has no worksheet" : `no worksheet ${sheetName} (${names})`)
+        throw new Error(
+          sheetName === undefined ? "the workbook has no worksheet" : `no worksheet ${sheetName} (${names})`
+        )
       }
       const records: Array<{ row: number; cells: ReadonlyArray<string> }> = []
       sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {

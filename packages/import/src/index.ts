@@ -14,3 +14,9 @@ export * as RosterImport from "./RosterImport.js"
 export * as RosterMapping from "./RosterMapping.js"
 /** Reading CSV (csv-parse) and XLSX (exceljs) sheets. @since 0.1.0 */
 export * as RosterSheet from "./RosterSheet.js"
+/** xAPI statements into attendance and external credit; voiding; idempotent on statement id. @since 0.1.0 */
+export * as XapiImport from "./XapiImport.js"
+/** The mapping file of an xAPI batch: actors to members, activities to sessions or external sources. @since 0.1.0 */
+export * as XapiMapping from "./XapiMapping.js"
+/** xAPI statement validation (Learning Locker's validator) and batch parsing. @since 0.1.0 */
+export * as XapiStatement from "./XapiStatement.js"

@@ -22,9 +22,6 @@ export const withClass = <A, E>(effect: Effect.Effect<A, E, import("@xueshi/core
 
 /** The store as log lines of the events after the class log. */
 export const exportedAfterSeed = Effect.map(LogTransfer.exportText(), (text) =>
-  text
-    .trimEnd()
-    .split("\n")
-    .slice(classLog().trimEnd().split("\n").length)
+  text.trimEnd().split("\n").slice(classLog().trimEnd().split("\n").length)
 )
 export { Layer }
