@@ -214,8 +214,8 @@ const importOnce = (
           })
         continue
       }
-      batch.set(s.id, { digest: d, events: [] })
       const verb = verbOf(s.verb.id)
+      batch.set(s.id, { digest: d, ...(verb === "voided" ? { voids: s.object.id } : {}), events: [] })
       if (verb === undefined) {
         if (mapping.otherVerbs === "error")
           issues.push({
