@@ -25,6 +25,8 @@ import {
 import { Console, Effect, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as CsvReport from "./CsvReport.js"
+import { importRoster } from "./commands/ImportRoster.js"
+import { importXapi } from "./commands/ImportXapi.js"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "./Failure.js"
 import * as HtmlReport from "./HtmlReport.js"
 import type { Lang } from "./Labels.js"
@@ -372,7 +374,7 @@ const output = (
  */
 export const xueshi = Command.make("xueshi").pipe(
   Command.withDescription("xueshi (学时): Party members' training records as event streams"),
-  Command.withSubcommands([generate, validate, report]),
+  Command.withSubcommands([generate, validate, report, importRoster, importXapi]),
   Command.withExamples([
     { command: "xueshi generate --members 300 --out district.jsonl", description: "A sample district" },
     { command: "xueshi report district.jsonl --format html --out report.html", description: "Its report" }
