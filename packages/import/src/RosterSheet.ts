@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { createReadStream } from "node:fs"
+import { stat } from "node:fs/promises"
 import { basename, extname } from "node:path"
 import { Readable } from "node:stream"
 import { parse } from "csv-parse"
@@ -74,9 +75,12 @@ const fromRecords = (name: string, records: ReadonlyArray<{ row: number; cells: 
 export const readCsv = (input: NodeJS.ReadableStream | string, name: string): Effect.Effect<Sheet, SheetError> =>
   Effect.tryPromise({
     try: async () => {
-      const parser = (typeof input === "string" ? Readable.from([input]) : input).pipe(
+      const source = typeof input === "string" ? Readable.from([input]) : input
+      const parser = source.pipe(
         parse({ bom: true, relax_column_count: true, trim: true, skip_empty_lines: false, info: true })
       )
+      // pipe does not forward the source's errors (a missing file): end the parse with them
+      source.on("error", (e) => parser.destroy(e))
       const records: Array<{ row: number; cells: ReadonlyArray<string> }> = []
       for await (const r of parser as AsyncIterable<{ record: Array<string>; info: { lines: number } }>) {
         records.push({ row: r.info.lines, cells: r.record })
@@ -145,7 +149,20 @@ export const readXlsx = (
  */
 export const readFile = (path: string, sheetName?: string): Effect.Effect<Sheet, SheetError> => {
   const ext = extname(path).toLowerCase()
-  if (ext === ".csv") return readCsv(createReadStream(path), basename(path))
-  if (ext === ".xlsx") return readXlsx(createReadStream(path), basename(path), sheetName)
-  return Effect.fail(new SheetError({ file: path, message: `not a .csv or .xlsx file (${ext || "no extension"})` }))
+  if (ext !== ".csv" && ext !== ".xlsx")
+    return Effect.fail(new SheetError({ file: path, message: `not a .csv or .xlsx file (${ext || "no extension"})` }))
+  const exists = Effect.tryPromise({
+    try: () => stat(path),
+    catch: (e) =>
+      new SheetError({
+        file: path,
+        message:
+          (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : e instanceof Error ? e.message : String(e)
+      })
+  })
+  return Effect.flatMap(exists, () =>
+    ext === ".csv"
+      ? readCsv(createReadStream(path), basename(path))
+      : readXlsx(createReadStream(path), basename(path), sheetName)
+  )
 }

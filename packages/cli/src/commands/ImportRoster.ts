@@ -141,9 +141,10 @@ export const importRoster = Command.make(
             if (e._tag === "CliFailure") return yield* Effect.fail(e)
             if (e._tag === "RosterRejected") {
               for (const i of e.issues) yield* Console.log(describeIssue(i))
+              const rows = new Set(e.issues.filter((i) => i.row > 1).map((i) => i.row)).size
               return yield* Effect.fail(
                 invalid(
-                  `${flags.file}: ${e.issues.length} bad row${e.issues.length === 1 ? "" : "s"}, nothing written`,
+                  `${flags.file}: ${rows === 0 ? "the sheet is refused" : `${rows} bad row${rows === 1 ? "" : "s"}`}, nothing written`,
                   "fix the rows above (the rules are in docs/import.md), or --valid-rows to import the others"
                 )
               )
