@@ -12,7 +12,7 @@ import { basename, extname } from "node:path"
 import { Readable } from "node:stream"
 import { parse } from "csv-parse"
 import { Effect, Schema } from "effect"
-import ExcelJS from "exceljs"
+import type ExcelJS from "exceljs"
 
 /**
  * One data row: its row number in the sheet and its cells as text (trimmed).
@@ -122,7 +122,9 @@ export const readXlsx = (
 ): Effect.Effect<Sheet, SheetError> =>
   Effect.tryPromise({
     try: async () => {
-      const workbook = new ExcelJS.Workbook()
+      // loaded on demand: exceljs is large, and most runs of the bin never read a workbook
+      const { default: Excel } = await import("exceljs")
+      const workbook = new Excel.Workbook()
       await workbook.xlsx.read(input as unknown as Parameters<typeof workbook.xlsx.read>[0])
       const sheet = sheetName === undefined ? workbook.worksheets[0] : workbook.getWorksheet(sheetName)
       if (sheet === undefined) {
