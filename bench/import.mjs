@@ -40,10 +40,14 @@ const line = (stream, type, data) => JSON.stringify({ stream, type, data })
 const seedLog = () => {
   const out = [line("school-XQ", "SchoolRegistered", { schoolId: "XQ", name: "西青区委党校", tier: "district" })]
   for (let m = 1; m <= MEMBERS; m++)
-    out.push(line(`member-M${m}`, "MemberRegistered", { memberId: `M${m}`, schoolId: "XQ", categories: ["ordinaryMember"] }))
+    out.push(
+      line(`member-M${m}`, "MemberRegistered", { memberId: `M${m}`, schoolId: "XQ", categories: ["ordinaryMember"] })
+    )
   for (let c = 1; c <= CLASSES; c++) {
     const classId = `C${c}`
-    out.push(line(`class-${classId}`, "ClassPlanned", { classId, schoolId: "XQ", title: `班次${c}`, format: "concentrated" }))
+    out.push(
+      line(`class-${classId}`, "ClassPlanned", { classId, schoolId: "XQ", title: `班次${c}`, format: "concentrated" })
+    )
     for (let s = 1; s <= SESSIONS; s++) {
       const day = String(1 + ((s * 7) % 28)).padStart(2, "0")
       const month = String(3 + Math.floor(s / 4)).padStart(2, "0")
@@ -87,7 +91,8 @@ const sheetText = (c) => {
   for (let s = 1; s <= SESSIONS; s++)
     for (let m = first; m <= last; m++) {
       const status = STATUS()
-      const minutes = status === "出席" || status === "补学" ? String(random() < 0.9 ? 90 : 30 + Math.floor(random() * 60)) : ""
+      const minutes =
+        status === "出席" || status === "补学" ? String(random() < 0.9 ? 90 : 30 + Math.floor(random() * 60)) : ""
       rows.push(`党员${m},M${m},S${s},${minutes},${status},${status === "请假" ? "因公外出" : ""}`)
     }
   return `${rows.join("\n")}\n`
@@ -99,7 +104,9 @@ const secs = (ms) => `${(ms / 1000).toFixed(2)} s`
 const program = Effect.gen(function* () {
   let t = performance.now()
   yield* LogTransfer.importLog(seedLog())
-  console.log(`seed: ${fmt(MEMBERS)} members, ${fmt(CLASSES)} classes × ${SESSIONS} sessions in ${secs(performance.now() - t)}`)
+  console.log(
+    `seed: ${fmt(MEMBERS)} members, ${fmt(CLASSES)} classes × ${SESSIONS} sessions in ${secs(performance.now() - t)}`
+  )
 
   // sheets: parse (csv-parse) + import, then the same sheets again (no-op), then one changed sheet per class
   const texts = Array.from({ length: CLASSES }, (_, i) => sheetText(i + 1))
@@ -134,13 +141,16 @@ const program = Effect.gen(function* () {
   const workbook = new Excel.Workbook()
   const ws = workbook.addWorksheet("签到表")
   ws.addRow(["姓名", "党员编号", "课程编号", "时长", "考勤状态"])
-  for (let i = 0; i < XLSX_ROWS; i++) ws.addRow([`党员${i}`, `M${(i % MEMBERS) + 1}`, `S${(i % SESSIONS) + 1}`, 90, "出席"])
+  for (let i = 0; i < XLSX_ROWS; i++)
+    ws.addRow([`党员${i}`, `M${(i % MEMBERS) + 1}`, `S${(i % SESSIONS) + 1}`, 90, "出席"])
   const buffer = yield* Effect.promise(() => workbook.xlsx.writeBuffer())
   const { Readable } = yield* Effect.promise(() => import("node:stream"))
   t = performance.now()
   const xlsx = yield* RosterSheet.readXlsx(Readable.from([Buffer.from(buffer)]), "bench.xlsx")
   const xlsxMs = performance.now() - t
-  console.log(`xlsx read (exceljs): ${fmt(xlsx.rows.length)} rows in ${secs(xlsxMs)}: ${fmt(xlsx.rows.length / (xlsxMs / 1000))} rows/s`)
+  console.log(
+    `xlsx read (exceljs): ${fmt(xlsx.rows.length)} rows in ${secs(xlsxMs)}: ${fmt(xlsx.rows.length / (xlsxMs / 1000))} rows/s`
+  )
 
   // xAPI: attendance at the online session and external credit, 5% voidings
   const mapping = XapiMapping.decode({

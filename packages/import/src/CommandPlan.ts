@@ -14,15 +14,18 @@
  */
 import {
   CommandHandler,
-  type Commands,
+  Commands,
   EventStore,
   type Events,
   Input,
+  References,
   type Rules,
   type StoreErrors,
   StreamKinds
 } from "@xueshi/core"
 import { Effect, Result, Stream } from "effect"
+
+type ReferenceCheck = References.ReferenceCheck
 
 /**
  * A stored or planned event as a plan sees it: the event, its id and meta.
@@ -78,6 +81,22 @@ export interface CommandPlan {
       readonly meta: Readonly<Record<string, unknown>>
     }
   ) => Effect.Effect<Result.Result<ReadonlyArray<Events.DomainEvent>, Refusal>, StoreErrors.ReadError>
+  /**
+   * Loads what deciding a command needs — its stream and the streams it refers to — so that
+   * {@link CommandPlan.decideNow} can decide it without effects.
+   */
+  readonly prepare: (type: Commands.CommandType, data: unknown) => Effect.Effect<void, StoreErrors.ReadError>
+  /** {@link CommandPlan.decide} without effects, once {@link CommandPlan.prepare} has loaded what it needs (throws otherwise). */
+  readonly decideNow: (
+    type: Commands.CommandType,
+    data: unknown,
+    options: {
+      readonly eventId: (event: Events.DomainEvent, version: number) => string
+      readonly meta: Readonly<Record<string, unknown>>
+    }
+  ) => Result.Result<ReadonlyArray<Events.DomainEvent>, Refusal>
+  /** {@link CommandPlan.atomically} for a body without effects. */
+  readonly atomicallyNow: (body: () => boolean) => boolean
   /** Runs `body`; if it answers `false`, every stream it touched is put back as it was before. */
   readonly atomically: <E, R>(body: Effect.Effect<boolean, E, R>) => Effect.Effect<boolean, E, R>
   /** Events planned so far, over all streams. */
@@ -127,28 +146,76 @@ export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Ef
     )
   }
 
-  const decide: CommandPlan["decide"] = (type, data, options) =>
+  // reference checks, by what they depend on: the event type, the streams referenced and the grant's source
+  const references = new Map<string, ReferenceCheck>()
+  const referenceKey = (event: Events.DomainEvent, streamsOf: ReadonlyArray<string>) =>
+    `${event.type}|${streamsOf.join("|")}|${event.type === "CreditGranted" ? JSON.stringify(event.data.source) : ""}`
+
+  const prepare: CommandPlan["prepare"] = (type, data) =>
     Effect.gen(function* () {
       const command = Input.command(type, data)
-      if (Result.isFailure(command)) return Result.fail(command.failure)
-      const name = Input.streamOf(command.success)
-      const loaded = yield* stream(name)
-      const kind = StreamKinds.StreamKinds[categoryOf(name)]
-      const refs = yield* CommandHandler.loadReferences(command.success)
-      const withFacts = refs.facts === undefined ? command.success : { ...command.success, facts: refs.facts }
-      // the stream's own rules first, then its references: the order of CommandHandler.handle and the validator
-      const decided = kind.decide(withFacts, loaded.state)
-      if (Result.isFailure(decided)) return Result.fail(decided.failure)
-      if (refs.error !== undefined) return Result.fail(refs.error)
-      if (journal !== undefined && !journal.has(name))
-        journal.set(name, { state: loaded.state, length: loaded.planned.length })
-      for (const event of decided.success) {
-        loaded.state = kind.evolve(loaded.state, event)
-        const version = loaded.loadedVersion + loaded.planned.length + 1
-        loaded.planned.push({ event, id: options.eventId(event, version), meta: options.meta })
-      }
-      return Result.succeed(decided.success)
+      if (Result.isFailure(command)) return
+      yield* stream(Input.streamOf(command.success))
+      const event = Commands.eventOfCommand(command.success) as Events.DomainEvent
+      const refStreams = References.referencedStreams(event)
+      if (refStreams.length === 0) return
+      const key = referenceKey(event, refStreams)
+      if (references.has(key)) return
+      references.set(key, yield* CommandHandler.loadReferences(command.success))
     }).pipe(Effect.provideService(EventStore.EventStore, store))
+
+  const decideNow: CommandPlan["decideNow"] = (type, data, options) => {
+    const command = Input.command(type, data)
+    if (Result.isFailure(command)) return Result.fail(command.failure)
+    const name = Input.streamOf(command.success)
+    const loaded = streams.get(name)
+    if (loaded === undefined) throw new Error(`CommandPlan: ${name} is not loaded (call prepare first)`)
+    const event = Commands.eventOfCommand(command.success) as Events.DomainEvent
+    const refStreams = References.referencedStreams(event)
+    const refs: ReferenceCheck =
+      refStreams.length === 0 ? {} : (references.get(referenceKey(event, refStreams)) as ReferenceCheck)
+    if (refs === undefined)
+      throw new Error(`CommandPlan: the references of ${type} are not loaded (call prepare first)`)
+    const kind = StreamKinds.StreamKinds[categoryOf(name)]
+    const withFacts = refs.facts === undefined ? command.success : { ...command.success, facts: refs.facts }
+    // the stream's own rules first, then its references: the order of CommandHandler.handle and the validator
+    const decided = kind.decide(withFacts, loaded.state)
+    if (Result.isFailure(decided)) return Result.fail(decided.failure)
+    if (refs.error !== undefined) return Result.fail(refs.error)
+    if (journal !== undefined && !journal.has(name))
+      journal.set(name, { state: loaded.state, length: loaded.planned.length })
+    for (const e of decided.success) {
+      loaded.state = kind.evolve(loaded.state, e)
+      const version = loaded.loadedVersion + loaded.planned.length + 1
+      loaded.planned.push({ event: e, id: options.eventId(e, version), meta: options.meta })
+    }
+    return Result.succeed(decided.success)
+  }
+
+  const decide: CommandPlan["decide"] = (type, data, options) =>
+    Effect.map(prepare(type, data), () => decideNow(type, data, options))
+
+  const atomicallyNow = (body: () => boolean): boolean => {
+    const outer = journal
+    const mine = new Map<string, { readonly state: unknown; readonly length: number }>()
+    journal = mine
+    let ok = false
+    try {
+      ok = body()
+    } finally {
+      journal = outer
+      if (!ok) {
+        for (const [name, saved] of mine) {
+          const loaded = streams.get(name) as LoadedStream
+          loaded.state = saved.state
+          loaded.planned.length = saved.length
+        }
+      } else if (outer !== undefined) {
+        for (const [name, saved] of mine) if (!outer.has(name)) outer.set(name, saved)
+      }
+    }
+    return ok
+  }
 
   const atomically = <E, R>(body: Effect.Effect<boolean, E, R>): Effect.Effect<boolean, E, R> =>
     Effect.suspend(() => {
@@ -199,5 +266,5 @@ export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Ef
       return appended
     })
 
-  return { stream, decide, atomically, plannedCount, commit }
+  return { stream, prepare, decide, decideNow, atomically, atomicallyNow, plannedCount, commit }
 })

@@ -23,7 +23,7 @@
  */
 import { Calendar, ClassDecider, type EventStore, Ids, Input, type StoreErrors } from "@xueshi/core"
 import { Effect, HashMap, HashSet, Option, Result, Schema } from "effect"
-import { v5 as uuidv5 } from "uuid"
+import { parse as parseUuid, v5 as uuidv5 } from "uuid"
 import * as CommandPlan from "./CommandPlan.js"
 import type { RosterMapping, RosterStatus } from "./RosterMapping.js"
 import { type ResolvedMapping, resolve } from "./RosterMapping.js"
@@ -35,6 +35,15 @@ import { columnLetter, readFile, type Sheet, type SheetError } from "./RosterShe
  * @since 0.1.0
  */
 export const EVENT_ID_NAMESPACE = "6f1a9a52-3c1e-5b8e-9d7e-2a0f3e4b5c6d"
+
+const NAMESPACE_BYTES = parseUuid(EVENT_ID_NAMESPACE)
+
+/**
+ * The importers' event id of a key: UUID v5 (SHA-1) in {@link EVENT_ID_NAMESPACE}.
+ *
+ * @since 0.1.0
+ */
+export const eventIdOf = (key: string): string => uuidv5(key, NAMESPACE_BYTES)
 
 /**
  * A problem with one row (or the header, row 1): where it is and the rule it
@@ -419,48 +428,57 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
       if (list === undefined) byRow.set(e.row, [e])
       else list.push(e)
     }
+    // what deciding needs beyond the class stream: the members to enrol (registered? their categories)
+    const initial = loaded.state as ClassDecider.ClassState
+    const toEnrol = new Set<string>()
+    for (const e of entries)
+      if (!Option.getOrElse(HashMap.get(initial.enrolled, e.memberId as Ids.MemberId), () => false))
+        toEnrol.add(e.memberId)
+    for (const memberId of toEnrol)
+      yield* plan.prepare("EnrollMember", {
+        classId: options.classId,
+        memberId,
+        at: firstStart ?? "2000-01-01T00:00:00Z"
+      })
     for (const [row, rowEntries] of byRow) {
       const meta = { source: "roster", file, sheet: sheet.name, row }
-      const ok = yield* plan.atomically(
-        Effect.gen(function* () {
-          for (const e of rowEntries) {
-            const blame = (path: string) =>
-              path.endsWith("minutes")
-                ? e.at.minutes
-                : path.endsWith("memberId")
-                  ? e.at.member
-                  : path.endsWith("sessionId")
-                    ? e.at.session
-                    : e.at.status
-            const commands = changesOf(
-              e,
-              loaded.state as ClassDecider.ClassState,
-              sessions.get(e.sessionId) as SessionInfo,
-              firstStart,
-              mapping,
-              sheet.name
-            )
-            if ("unchangeable" in commands) {
-              issue(row, e.at.status, "roster.unchangeable", commands.unchangeable)
+      const ok = plan.atomicallyNow(() => {
+        for (const e of rowEntries) {
+          const blame = (path: string) =>
+            path.endsWith("minutes")
+              ? e.at.minutes
+              : path.endsWith("memberId")
+                ? e.at.member
+                : path.endsWith("sessionId")
+                  ? e.at.session
+                  : e.at.status
+          const commands = changesOf(
+            e,
+            loaded.state as ClassDecider.ClassState,
+            sessions.get(e.sessionId) as SessionInfo,
+            firstStart,
+            mapping,
+            sheet.name
+          )
+          if ("unchangeable" in commands) {
+            issue(row, e.at.status, "roster.unchangeable", commands.unchangeable)
+            return false
+          }
+          if (commands.length === 0) unchanged++
+          for (const [type, data] of commands) {
+            const decided = plan.decideNow(type, data, {
+              eventId: (event, version) => eventIdOf(`${stream}@${version}/${event.type}/${JSON.stringify(data)}`),
+              meta
+            })
+            if (Result.isFailure(decided)) {
+              const f = decided.failure
+              issue(row, blame(f._tag === "InputError" ? f.field : f.path), f.rule, f.message)
               return false
             }
-            if (commands.length === 0) unchanged++
-            for (const [type, data] of commands) {
-              const decided = yield* plan.decide(type, data, {
-                eventId: (event, version) =>
-                  uuidv5(`${stream}@${version}/${event.type}/${JSON.stringify(data)}`, EVENT_ID_NAMESPACE),
-                meta
-              })
-              if (Result.isFailure(decided)) {
-                const f = decided.failure
-                issue(row, blame(f._tag === "InputError" ? f.field : f.path), f.rule, f.message)
-                return false
-              }
-            }
           }
-          return true
-        })
-      )
+        }
+        return true
+      })
       if (!ok) refused.add(row)
     }
     if (issues.length > 0 && options.validRows !== true) return yield* reject()

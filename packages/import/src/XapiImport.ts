@@ -21,9 +21,8 @@
  */
 import { Calendar, ClassDecider, EventStore, type Events, Ids, type StoreErrors } from "@xueshi/core"
 import { Effect, HashMap, Option, Result, Schema, Stream } from "effect"
-import { v5 as uuidv5 } from "uuid"
 import * as CommandPlan from "./CommandPlan.js"
-import { EVENT_ID_NAMESPACE } from "./RosterImport.js"
+import { eventIdOf } from "./RosterImport.js"
 import type { ExternalTarget, SessionTarget, XapiMapping } from "./XapiMapping.js"
 import {
   digest,
@@ -263,17 +262,14 @@ const importOnce = (
         data: Record<string, unknown>,
         path: string
       ) =>
-        Effect.map(
-          plan.decide(type, data, { eventId: () => uuidv5(`xapi/${s.id}/${n++}`, EVENT_ID_NAMESPACE), meta }),
-          (decided) => {
-            if (Result.isFailure(decided)) {
-              const f = decided.failure
-              return fail(path, f.rule, f.message)
-            }
-            produced.events.push(...decided.success)
-            return true
+        Effect.map(plan.decide(type, data, { eventId: () => eventIdOf(`xapi/${s.id}/${n++}`), meta }), (decided) => {
+          if (Result.isFailure(decided)) {
+            const f = decided.failure
+            return fail(path, f.rule, f.message)
           }
-        )
+          produced.events.push(...decided.success)
+          return true
+        })
 
       const ok = yield* plan.atomically(
         Effect.gen(function* () {
