@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { LogValidator } from "@xueshi/core"
+import { Ledger, LogValidator, Presets } from "@xueshi/core"
 import { XapiImport, XapiMapping, XapiStatement } from "@xueshi/import"
 import { Effect, Result } from "effect"
 import fc from "fast-check"
@@ -61,6 +61,19 @@ describe("the sample batch", () => {
     for (const e of events) expect(e.meta.source).toBe("xapi")
     expect(log.join("\n")).not.toMatch(/张伟|王芳|李娜|刘洋|陈静/)
     expect(LogValidator.validateText(fullLog(log)).ok).toBe(true)
+  })
+
+  it("the ledger counts the external credit (the voided grant no more) and derives the attendance's", async () => {
+    const log = await withClass(
+      Effect.gen(function* () {
+        yield* XapiImport.importText(text, { mapping })
+        return yield* exportedAfterSeed
+      })
+    )
+    const ledger = await Effect.runPromise(Ledger.fromLog(fullLog(log), Presets.xiqingDistrict))
+    const total = (m: string) => ledger.hours(m, { year: 2025 }).total
+    expect([total("M3"), total("M4"), total("M5")]).toEqual([200, 0, 100])
+    expect(total("M1")).toBeGreaterThan(0) // 45 minutes at W1, credited by the policy
   })
 
   it("NDJSON and an LRS StatementResult read the same as a JSON array", async () => {
