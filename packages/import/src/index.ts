@@ -8,6 +8,8 @@
 
 /** Batch command handling: decide everything first, then one append per stream. @since 0.1.0 */
 export * as CommandPlan from "./CommandPlan.js"
+/** The rows of a sign-in sheet as member × session entries, every bad row reported. @since 0.1.0 */
+export * as RosterEntries from "./RosterEntries.js"
 /** A sign-in sheet into a class's events: diff, corrections, all or nothing. @since 0.1.0 */
 export * as RosterImport from "./RosterImport.js"
 /** The mapping file of a sign-in sheet: columns, status words, layout. @since 0.1.0 */
