@@ -12,7 +12,7 @@ import { extname } from "node:path"
 import { FileStore } from "@xueshi/adapter-file"
 import { MemoryEventStore } from "@xueshi/adapter-memory"
 import type { EventStore } from "@xueshi/core"
-import { RosterImport, RosterMapping } from "@xueshi/import"
+import type { RosterImport, RosterMapping } from "@xueshi/import"
 import { Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
@@ -115,6 +115,8 @@ export const importRoster = Command.make(
           usage(`${flags.file} is not a .csv or .xlsx file`, "give a sign-in sheet: 签到表.csv or 签到表.xlsx")
         )
       const layer = yield* writableStore(Option.getOrUndefined(flags.store))
+      // loaded on demand: the importers' parsers are not needed by the other commands
+      const { RosterImport, RosterMapping } = yield* Effect.promise(() => import("@xueshi/import"))
       let mapping: RosterMapping.RosterMapping | undefined
       if (Option.isSome(flags.mapping)) {
         const text = yield* readText(flags.mapping.value, "mapping file")

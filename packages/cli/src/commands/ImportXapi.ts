@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { XapiImport, XapiMapping, type XapiStatement } from "@xueshi/import"
+import type { XapiStatement } from "@xueshi/import"
 import { Console, Effect, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { invalid, unavailable } from "../Failure.js"
@@ -44,6 +44,8 @@ export const importXapi = Command.make(
   (flags) =>
     Effect.gen(function* () {
       const layer = yield* writableStore(flags.store._tag === "Some" ? flags.store.value : undefined)
+      // loaded on demand: the importers' parsers are not needed by the other commands
+      const { XapiImport, XapiMapping } = yield* Effect.promise(() => import("@xueshi/import"))
       const mappingText = yield* readText(flags.mapping, "mapping file")
       const mapping = XapiMapping.parse(mappingText)
       if (Result.isFailure(mapping))
