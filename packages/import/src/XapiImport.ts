@@ -106,6 +106,20 @@ export const durationMinutes = (text: string): Result.Result<number, string> => 
   return Result.succeed(Number(total / 60_000_000n))
 }
 
+/**
+ * A statement's timestamp as the contract writes instants: an offset `+0800` becomes
+ * `+08:00`, and a time without an offset is read as UTC (as an LRS may, by the xAPI
+ * specification); anything else is left for the instant check to refuse.
+ *
+ * @since 0.1.0
+ */
+export const normalizeTimestamp = (text: string | undefined): string | undefined => {
+  if (text === undefined) return undefined
+  const basic = /^(.*T[0-9:.]+)([+-])(\d{2})(\d{2})$/.exec(text)
+  if (basic !== null) return `${basic[1]}${basic[2]}${basic[3]}:${basic[4]}`
+  return /T[0-9:.]+$/.test(text) ? `${text}Z` : text
+}
+
 const EVENT_TYPES: ReadonlyArray<Events.EventType> = [
   "MemberEnrolled",
   "AttendanceRecorded",
@@ -226,7 +240,7 @@ const importOnce = (
         else ignored.push({ statement: r.statement, statementId: s.id, reason: `verb ${s.verb.id}` })
         continue
       }
-      const at = s.timestamp ?? s.stored
+      const at = normalizeTimestamp(s.timestamp ?? s.stored)
       if (at === undefined || Calendar.parseInstant(at) === undefined) {
         issues.push({
           ...where,

@@ -227,6 +227,16 @@ describe("ISO 8601 durations", () => {
   })
 })
 
+describe("timestamps", () => {
+  it("+0800 becomes +08:00, a time without an offset is UTC, an offset is kept", () => {
+    expect(
+      ["2025-04-01T09:46:13+0800", "2025-04-01T01:46:13.204", "2025-04-01T09:46:13+08:00", "2025-04-01"].map(
+        XapiImport.normalizeTimestamp
+      )
+    ).toEqual(["2025-04-01T09:46:13+08:00", "2025-04-01T01:46:13.204Z", "2025-04-01T09:46:13+08:00", "2025-04-01"])
+  })
+})
+
 describe("statement validation", () => {
   it("the validator's every problem, with its path", () => {
     const r = XapiStatement.validate(
