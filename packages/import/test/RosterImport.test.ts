@@ -99,6 +99,15 @@ describe("the sample sheet (CSV and XLSX)", () => {
     })
   }
 
+  it("the XLSX worksheet is chosen by name; a missing one is a SheetError naming those there are", async () => {
+    const named = await Effect.runPromise(RosterSheet.readFile(example("sign-in.xlsx"), "签到表"))
+    expect(named.rows).toHaveLength(14)
+    const missing = await Effect.runPromise(Effect.flip(RosterSheet.readFile(example("sign-in.xlsx"), "第二页")))
+    expect(missing.message).toBe("no worksheet 第二页 (签到表)")
+    const notSheet = await Effect.runPromise(Effect.flip(RosterSheet.readFile(example("class.jsonl"))))
+    expect(notSheet.message).toContain("not a .csv or .xlsx file")
+  })
+
   it("validRows writes the valid rows and reports the three others", async () => {
     const { result, log } = await withClass(
       Effect.gen(function* () {
