@@ -9,7 +9,8 @@ export const projects: Array<string> = [
   "packages/adapter-memory/vitest.config.ts",
   "packages/adapter-file/vitest.config.ts",
   "packages/cli/vitest.config.ts",
-  "packages/adapter-postgres/vitest.config.ts"
+  "packages/adapter-postgres/vitest.config.ts",
+  "packages/import/vitest.config.ts"
 ]
 
 export default projects

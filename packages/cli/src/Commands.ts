@@ -12,6 +12,8 @@ import { exportCommand } from "./commands/Export.js"
 import { followCommand } from "./commands/Follow.js"
 import { generate } from "./commands/Generate.js"
 import { importCommand } from "./commands/Import.js"
+import { importRoster } from "./commands/ImportRoster.js"
+import { importXapi } from "./commands/ImportXapi.js"
 import { report } from "./commands/Report.js"
 import { transcriptCommand } from "./commands/Transcript.js"
 import { validate } from "./commands/Validate.js"
@@ -30,6 +32,9 @@ export const subcommands = [
   // a store
   importCommand,
   exportCommand,
+  // attendance from sheets and learning platforms
+  importRoster,
+  importXapi,
   // the district's year
   report,
   whatIfCommand,
