@@ -5,6 +5,8 @@
  * @since 0.1.0
  */
 
+/** Bulk import of a validated log: chunks of multi-row INSERT … SELECT FROM unnest. @since 0.1.0 */
+export * as PostgresBulkImport from "./PostgresBulkImport.js"
 /** The errors of opening a store (`ClusterChanged`, `StoreOpenFailed`). @since 0.1.0 */
 export * as PostgresErrors from "./PostgresErrors.js"
 /** The store: `layer({ url, schema })`, `layerClient`, `make`, `rebaseline`. @since 0.1.0 */
