@@ -47,7 +47,7 @@ pgDescribe("postgres bulk import", () => {
         const again = yield* withSql(PostgresBulkImport.importLog(schema, lines, { chunkEvents: 300 }))
         const feed = yield* Stream.runCollect(store.eventStore.readAll())
         const versions = new Map<string, number>()
-        records.forEach((r, i) => versions.set(r.stream, versionOf[i] as number))
+        for (const [i, r] of records.entries()) versions.set(r.stream, versionOf[i] as number)
         const stored = yield* Effect.forEach([...versions.keys()], (s) => store.eventStore.version(s))
         return { first, again, feed, versions: [...versions.values()], stored }
       })
