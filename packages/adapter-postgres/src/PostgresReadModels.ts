@@ -287,7 +287,7 @@ export const start = (
       for (const r of records) {
         const commands = f.fold.pushLive(r)
         const members = commands.map((cmd) => (cmd.data as { readonly memberId: string }).memberId)
-        f.tracker.touch(f.fold.current(), r, members)
+        f.tracker.touch(f.fold.facts, r, members)
       }
       const last = records[records.length - 1]
       if (last !== undefined) f.checkpoint = last.position

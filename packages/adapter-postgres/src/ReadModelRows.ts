@@ -412,7 +412,7 @@ export const commit = (baseline: Baseline, pending: PendingBaseline): void => {
  */
 export interface Tracker {
   /** Marks what one record (and the credit it caused) may change. */
-  readonly touch: (ledger: Ledgerish, record: Events.DomainEvent, creditMembers: ReadonlyArray<string>) => void
+  readonly touch: (facts: Ledgerish["facts"], record: Events.DomainEvent, creditMembers: ReadonlyArray<string>) => void
   /** Marks everything (a fresh start, or a changed set of years). */
   readonly touchAll: () => void
   /** Whether anything is marked. */
@@ -437,14 +437,14 @@ export const makeTracker = (): Tracker => {
   const members = new Set<string>()
   const classes = new Set<string>()
   let years: Set<number> | undefined
-  const membersOfClass = (ledger: Ledgerish, classId: string) => {
-    const k = ledger.facts.classes.get(classId)
+  const membersOfClass = (facts: Ledgerish["facts"], classId: string) => {
+    const k = facts.classes.get(classId)
     if (k === undefined) return
     for (const m of k.records.keys()) members.add(m)
     for (const m of k.enrolments.keys()) members.add(m)
   }
   return {
-    touch: (ledger, record, creditMembers) => {
+    touch: (facts, record, creditMembers) => {
       any = true
       if (all) return
       const data = record.data as { readonly memberId?: unknown; readonly classId?: unknown; readonly source?: unknown }
@@ -452,7 +452,7 @@ export const makeTracker = (): Tracker => {
       for (const m of creditMembers) members.add(m)
       if (typeof data.classId === "string") {
         classes.add(data.classId)
-        membersOfClass(ledger, data.classId)
+        membersOfClass(facts, data.classId)
       }
       const source = data.source as { readonly kind?: unknown; readonly classId?: unknown } | undefined
       if (source !== undefined && typeof source.classId === "string") classes.add(source.classId)
