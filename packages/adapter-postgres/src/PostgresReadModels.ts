@@ -31,7 +31,7 @@
  * @since 0.1.0
  */
 import { type EventStore, Ledger, type PolicySet, type StoreErrors } from "@xueshi/core"
-import { Clock, Deferred, Effect, Exit, Fiber, Option, Schema, type Scope, Semaphore, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Option, Schema, type Scope, Semaphore, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import type { Connection } from "effect/sql/SqlConnection"
 import type { SqlError } from "effect/sql/SqlError"
@@ -53,10 +53,11 @@ export interface ReadModelOptions {
   readonly name?: string
   /** Prefix of the tables (default `rm_`: `rm_member_compliance`, …); a plain lower-case identifier part. */
   readonly prefix?: string
-  /** Save (rows and checkpoint) after at least this many events (default 5,000) … */
+  /**
+   * Save (rows and checkpoint) after at least this many events (default 20,000), and always on
+   * reaching the head (a short page) and when idle.
+   */
   readonly saveEvents?: number
-  /** … or this many milliseconds (default 1,000), and always on reaching the head. */
-  readonly saveMillis?: number
   /** Save the fold's snapshot with the rows every this many events (default 100,000). */
   readonly snapshotEvery?: number
   /** How often a follower tries the lock, and an idle leader checks its connection (default 250 ms). */
@@ -161,8 +162,7 @@ export const start = (
       return yield* new ReadModelError({ name, message: `schema ${s} or prefix ${prefix} is not a plain identifier` })
     }
     const policy = options.policy
-    const saveEvents = Math.max(1, options.saveEvents ?? 5000)
-    const saveMillis = Math.max(0, options.saveMillis ?? 1000)
+    const saveEvents = Math.max(1, options.saveEvents ?? 20_000)
     const snapshotEvery = Math.max(1, options.snapshotEvery ?? 100_000)
     const pollMillis = Math.max(1, options.pollMillis ?? 250)
     const perStatement = Math.max(1, options.rowsPerStatement ?? 5000)
@@ -469,18 +469,15 @@ export const start = (
     const lead = (conn: Connection) =>
       Effect.gen(function* () {
         let f = yield* load(conn)
-        let lastSaveAt = yield* Clock.currentTimeMillis
         let saved = f.checkpoint
         let shadow: Fiber.Fiber<Fold, unknown> | undefined
         let request: Deferred.Deferred<void, NotLeader | ReadModelError> | undefined
         const maybeSave = (force: boolean) =>
           Effect.gen(function* () {
-            const now = yield* Clock.currentTimeMillis
             if (f.checkpoint === saved) return
-            if (!force && f.unsaved < saveEvents && now - lastSaveAt < saveMillis) return
+            if (!force && f.unsaved < saveEvents) return
             yield* save(conn, f, saved)
             saved = f.checkpoint
-            lastSaveAt = now
           })
         const step = Effect.gen(function* () {
           // a rebuild asked for: start the shadow build; when it is done, swap it in

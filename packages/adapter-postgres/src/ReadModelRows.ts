@@ -434,6 +434,8 @@ export interface Tracker {
 export const makeTracker = (): Tracker => {
   let all = false
   let any = false
+  /** An event beyond one member's own (a class, a school, a quota): every roll-up year. */
+  let wide = false
   const members = new Set<string>()
   const classes = new Set<string>()
   let years: Set<number> | undefined
@@ -449,8 +451,10 @@ export const makeTracker = (): Tracker => {
       if (all) return
       const data = record.data as { readonly memberId?: unknown; readonly classId?: unknown; readonly source?: unknown }
       if (typeof data.memberId === "string") members.add(data.memberId)
+      else wide = true
       for (const m of creditMembers) members.add(m)
       if (typeof data.classId === "string") {
+        wide = true
         classes.add(data.classId)
         membersOfClass(facts, data.classId)
       }
@@ -477,9 +481,17 @@ export const makeTracker = (): Tracker => {
           diffPartition("member_compliance", baseline.member_compliance.get(m), rows, changes)
         )
       }
-      // a roll-up year depends on every member and class: recompute each year (rows written only if changed)
+      // a roll-up year depends on every member and class: recompute each year something may have moved
+      // (after a member's own events: the years of their changed rows and of their grants; else every year)
       if (any) {
-        for (const y of ys) {
+        let rollupYears = ys
+        if (!everything && !wide) {
+          const moved = new Set<number>()
+          for (const row of changes.member_compliance.upserts) moved.add(row[1] as number)
+          for (const m of members) for (const g of ledger.facts.credit.get(m)?.values() ?? []) moved.add(g.year)
+          rollupYears = ys.filter((y) => moved.has(y))
+        }
+        for (const y of rollupYears) {
           const p = String(y)
           pending.school_rollup.set(
             p,
@@ -510,6 +522,7 @@ export const makeTracker = (): Tracker => {
     clear: () => {
       all = false
       any = false
+      wide = false
       members.clear()
       classes.clear()
     }
