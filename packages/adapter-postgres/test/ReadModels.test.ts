@@ -117,7 +117,7 @@ pgDescribe("postgres read models", () => {
     expect(afterGrant.rowsWritten - afterCatchUp.rowsWritten).toBeLessThan(checked.rollup / 2 + memberRows)
     expect(got.second.loads).toBe(1)
     expect(got.second.rowsWritten).toBe(0)
-  })
+  }, 120_000)
 
   it("pg_terminate_backend on the runner mid-batch: it reloads and resumes, and the tables count every event once", async () => {
     const app = `xueshi rm kill ${process.pid}`
@@ -140,7 +140,7 @@ pgDescribe("postgres read models", () => {
     )
     expect(got.killed).toBeGreaterThan(0)
     expect(got.stats.loads).toBeGreaterThan(1)
-  })
+  }, 120_000)
 
   it("two runners in two processes: one writes; kill the holder's connection and the other takes over, exactly", async () => {
     const appA = `xueshi rm A ${process.pid}`
@@ -176,7 +176,7 @@ pgDescribe("postgres read models", () => {
     expect(got.after.map((r) => r.app)).toEqual([appB])
     expect(got.aLeads).toBe(false)
     expect(got.bStats.saves).toBeGreaterThan(0)
-  })
+  }, 120_000)
 
   it("a rebuild runs beside the live model and swaps in: rows damaged by hand are right again", async () => {
     const got = await run(
@@ -204,5 +204,5 @@ pgDescribe("postgres read models", () => {
     expect(got.damaged).toBe(true)
     expect(got.stats.rebuilds).toBe(1)
     expect(got.shadows).toBe(0)
-  })
+  }, 120_000)
 })
