@@ -12,9 +12,9 @@
  * Chunks whose event ids are all stored already are skipped, so an import that
  * stopped half-way (a lost connection) is completed by running it again.
  *
- * Measured against `COPY … FROM STDIN` (docs/adapters/postgres.md, "Bulk
- * import"): this path reaches the target without a COPY client, so the adapter
- * has no extra dependency for it.
+ * Measured against `COPY … FROM STDIN` of the same events in the same run
+ * (docs/adapters/postgres.md, "Bulk import"): 0.76–0.92×, about the 0.8×
+ * target, so the adapter adds no COPY client for it.
  *
  * @since 0.1.0
  */
