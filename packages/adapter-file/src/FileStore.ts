@@ -22,7 +22,7 @@ import { CheckpointStore, EventCodec, EventStore, Observability, StoreErrors } f
 import { Clock, Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
 import { type Faults, Io } from "./internal/Io.js"
-import { acquireLock, releaseLock } from "./internal/Lock.js"
+import { scopedLock } from "./internal/Lock.js"
 import { type Durability, Log, toStoreError, unavailable } from "./internal/Log.js"
 import { escapeName, StateFiles } from "./internal/State.js"
 import type { RecoveryReport, RepairReport } from "./Recovery.js"
@@ -159,16 +159,8 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
     const config = yield* Effect.try({ try: () => configOf(options, io), catch: (e) => toStoreError(e) })
     const { directory, readOnly, durability } = config
     if (!readOnly) {
-      yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: async () => {
-            await mkdir(directory, { recursive: true })
-            return await acquireLock(io, directory)
-          },
-          catch: openError
-        }),
-        (lock) => Effect.promise(() => releaseLock(io, directory, lock).catch(() => undefined))
-      )
+      yield* Effect.tryPromise({ try: () => mkdir(directory, { recursive: true }), catch: openError })
+      yield* scopedLock(io, directory)
     }
     const log = new Log(config)
     const { report } = yield* Effect.acquireRelease(
@@ -447,10 +439,7 @@ export const repairFileStore = (options: {
         { directory: options.directory, verify: "full", ...(options.codec ? { codec: options.codec } : {}) },
         io
       )
-      yield* Effect.acquireRelease(
-        Effect.tryPromise({ try: () => acquireLock(io, options.directory), catch: openError }),
-        (lock) => Effect.promise(() => releaseLock(io, options.directory, lock).catch(() => undefined))
-      )
+      yield* scopedLock(io, options.directory)
       const log = new Log(config)
       const { repair } = yield* Effect.acquireRelease(
         Effect.tryPromise({ try: () => log.open({ repair: true }), catch: openError }),
