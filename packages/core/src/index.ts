@@ -79,6 +79,8 @@ export * as SchoolDecider from "./SchoolDecider.js"
 export * as StreamKinds from "./StreamKinds.js"
 /** Stream names. @since 0.1.0 */
 export * as StreamName from "./StreamName.js"
+/** Strict JSON lines: no repeated key, bounded length and nesting; UTF-8 decoding that refuses invalid bytes. @since 0.1.0 */
+export * as StrictJson from "./StrictJson.js"
 /** Append rules shared by every adapter. @since 0.1.0 */
 export * as AppendRules from "./store/AppendRules.js"
 /** Checkpoint, projection-state and snapshot stores. @since 0.1.0 */
