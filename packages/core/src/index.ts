@@ -81,6 +81,8 @@ export * as StreamKinds from "./StreamKinds.js"
 export * as StreamName from "./StreamName.js"
 /** Strict JSON lines: no repeated key, bounded length and nesting; UTF-8 decoding that refuses invalid bytes. @since 0.1.0 */
 export * as StrictJson from "./StrictJson.js"
+/** The limits of what an append may store (nesting, line length), checked for every adapter. @since 0.1.0 */
+export * as AppendLimits from "./store/AppendLimits.js"
 /** Append rules shared by every adapter. @since 0.1.0 */
 export * as AppendRules from "./store/AppendRules.js"
 /** Checkpoint, projection-state and snapshot stores. @since 0.1.0 */

@@ -8,7 +8,7 @@
 import type { FileHandle } from "node:fs/promises"
 import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises"
 import { join } from "node:path"
-import { AppendRules, type EventCodec, type EventStore, StoreErrors } from "@xueshi/core"
+import { AppendRules, type EventCodec, type EventStore, StoreErrors, StrictJson } from "@xueshi/core"
 import { Result } from "effect"
 import {
   checkLineCrc,
@@ -20,6 +20,7 @@ import {
   parseSegmentFileName,
   type SegmentSummary,
   SUMMARY_FORMAT,
+  SummaryRefused,
   segmentFileName
 } from "../FileFormat.js"
 import type { QuarantinedRegion, RecoveryReport, RepairReport } from "../Recovery.js"
@@ -49,6 +50,8 @@ export const FORMAT_FILE = "FORMAT"
 export const STORE_FORMAT = "xueshi-file-store/1"
 
 const CHUNK = 1 << 20
+/** The longest line of a segment: the longest event line and its `"$file"` frame. */
+const MAX_FRAMED_LINE_BYTES = StrictJson.MAX_LINE_BYTES + 64
 const READ_GAP = 16 * 1024
 const PAGE = 256
 
@@ -293,8 +296,9 @@ export class Log {
       }
       this.segments.push(seg)
       const size = (await stat(seg.path)).size
-      const summary = await this.loadSummary(name)
-      if (typeof summary === "object") {
+      const loaded = await this.loadSummary(name)
+      const summary = loaded instanceof SummaryRefused ? undefined : loaded
+      if (summary !== undefined) {
         if (summary.size > size) {
           const problem = `segment ${name} is ${size} bytes but its summary says ${summary.size}: acknowledged events are missing`
           if (!options.repair) throw corrupted(problem, name, size, summary.count + 1)
@@ -311,11 +315,11 @@ export class Log {
           this.ingestSummary(seg, summary)
         }
       }
-      if (typeof summary === "string" && summary !== "absent") {
+      if (loaded instanceof SummaryRefused) {
         summariesRebuilt.push(`${SEGMENTS_DIR}/${summaryFileName(name)}`)
       }
       const result = await this.scan(seg, seg.size, size)
-      if (repair !== undefined && repair.missing === 0 && typeof summary === "object" && summary.size > size) {
+      if (repair !== undefined && repair.missing === 0 && summary !== undefined && summary.size > size) {
         repair.missing = Math.max(0, summary.count - seg.count)
       }
       if (result.tail !== undefined) {
@@ -354,9 +358,9 @@ export class Log {
         break
       }
       const summaryHolds =
-        typeof summary === "object" && summary.sealed && summary.count === seg.count && summary.size === seg.size
+        summary !== undefined && summary.sealed && summary.count === seg.count && summary.size === seg.size
       if (!isLast && !readOnly && !summaryHolds) {
-        if (typeof summary !== "string" || summary === "absent") {
+        if (!(loaded instanceof SummaryRefused)) {
           summariesRebuilt.push(`${SEGMENTS_DIR}/${summaryFileName(name)}`)
         }
         await this.writeSummary(seg, true)
@@ -424,18 +428,19 @@ export class Log {
     return entries.filter((n) => parseSegmentFileName(n) !== undefined).sort()
   }
 
-  private async loadSummary(name: string): Promise<SegmentSummary | string> {
+  /** The summary of a segment: `undefined` if it has none, `SummaryRefused` if it cannot be trusted. */
+  private async loadSummary(name: string): Promise<SegmentSummary | SummaryRefused | undefined> {
     let bytes: Buffer
     try {
       bytes = await readFile(join(this.segmentsDir, summaryFileName(name)))
     } catch (e) {
-      if (isNotFound(e)) return "absent"
+      if (isNotFound(e)) return undefined
       throw e
     }
     const s = decodeSummary(bytes)
-    if (typeof s === "string") return s
-    if (s.segment !== name) return "summary: names another segment"
-    return s
+    if (Result.isFailure(s)) return s.failure
+    if (s.success.segment !== name) return new SummaryRefused({ message: "summary: names another segment" })
+    return s.success
   }
 
   /** Cheap check of a summary: its last record is where it says, intact, and ends an append. */
@@ -449,11 +454,12 @@ export class Log {
     const { bytesRead } = await fh.read(buf, 0, lastLength, start)
     if (bytesRead !== lastLength || buf[lastLength - 1] !== 0x0a) return false
     const parsed = parseFramedLine(buf.subarray(0, lastLength - 1))
-    if (typeof parsed === "string") return false
+    if (Result.isFailure(parsed)) return false
+    const { json, integrity } = parsed.success
     return (
-      parsed.json.position === s.first + s.count - 1 &&
-      parsed.integrity.i === parsed.integrity.n - 1 &&
-      parsed.json.stream === s.streams[s.stream[s.count - 1] as number]
+      json.position === s.first + s.count - 1 &&
+      integrity.i === integrity.n - 1 &&
+      json.stream === s.streams[s.stream[s.count - 1] as number]
     )
   }
 
@@ -496,8 +502,8 @@ export class Log {
       }
       if (!complete) return fail("incomplete line (no newline)")
       const parsed = parseFramedLine(line)
-      if (typeof parsed === "string") return fail(parsed)
-      const { json, integrity } = parsed
+      if (Result.isFailure(parsed)) return fail(parsed.failure.message)
+      const { json, integrity } = parsed.success
       const stream = json.stream as string
       if (st.pending.length === 0) {
         if (integrity.i !== 0) return fail(`record ${integrity.i} of an append without its first record`)
@@ -534,35 +540,61 @@ export class Log {
       }
       return true
     }
-    let eof = from
-    // read in chunks, split lines
-    let carry: Buffer = Buffer.alloc(0)
-    let carryStart = from
+    // read in chunks, split lines; a line across chunks is held in pieces (no quadratic concatenation)
+    let pieces: Array<Buffer> = []
+    let held = 0
+    let lineOffset = from // file offset of the current line's start
+    let skipping = false // inside a line too long to hold: look for its end
     let pos = from
     let stop = false
+    const tooLong = () => {
+      lineNo++
+      // no line of a store is this long (appends are bounded): a bad line, not a string too long to build
+      bad ??= { offset: lineOffset, line: lineNo, reason: `a line longer than ${MAX_FRAMED_LINE_BYTES} bytes` }
+      pieces = []
+      held = 0
+    }
     while (pos < to && !stop) {
       const want = Math.min(CHUNK, to - pos)
-      const chunk = Buffer.allocUnsafe(want)
-      const { bytesRead } = await fh.read(chunk, 0, want, pos)
+      const read = Buffer.allocUnsafe(want)
+      const { bytesRead } = await fh.read(read, 0, want, pos)
       if (bytesRead === 0) break
+      const chunkStart = pos
       pos += bytesRead
-      const buf =
-        carry.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+      const chunk = read.subarray(0, bytesRead)
       let lineStart = 0
+      if (skipping) {
+        const nl = chunk.indexOf(0x0a)
+        if (nl < 0) continue
+        skipping = false
+        lineStart = nl + 1
+        lineOffset = chunkStart + lineStart
+      }
       for (;;) {
-        const nl = buf.indexOf(0x0a, lineStart)
+        const nl = chunk.indexOf(0x0a, lineStart)
         if (nl < 0) break
-        if (!onLine(carryStart + lineStart, buf.subarray(lineStart, nl), true)) {
+        const line = held === 0 ? chunk.subarray(lineStart, nl) : Buffer.concat([...pieces, chunk.subarray(0, nl)])
+        pieces = []
+        held = 0
+        if (line.length > MAX_FRAMED_LINE_BYTES) tooLong()
+        else if (!onLine(lineOffset, line, true)) {
           stop = true
           break
         }
         lineStart = nl + 1
+        lineOffset = chunkStart + lineStart
       }
-      carry = Buffer.from(buf.subarray(lineStart))
-      carryStart += lineStart
+      if (!stop && lineStart < chunk.length) {
+        pieces.push(chunk.subarray(lineStart))
+        held += chunk.length - lineStart
+        if (held > MAX_FRAMED_LINE_BYTES) {
+          tooLong()
+          skipping = true
+        }
+      }
     }
-    eof = pos
-    if (!stop && carry.length > 0) onLine(carryStart, carry, false)
+    const eof = pos
+    if (!stop && held > 0) onLine(lineOffset, Buffer.concat(pieces), false)
     this.scannedBytes += eof - from
     const b = bad as { offset: number; line: number; reason: string } | undefined
     let tail: { offset: number; line: number } | undefined
@@ -1010,8 +1042,8 @@ export class Log {
   ): StoredEvent | undefined {
     const offset = seg.starts[k] as number
     const parsed = parseFramedLine(line)
-    if (typeof parsed === "string") throw corrupted(parsed, seg.name, offset, k + 1)
-    const json = parsed.json
+    if (Result.isFailure(parsed)) throw corrupted(parsed.failure.message, seg.name, offset, k + 1)
+    const json = parsed.success.json
     const position = seg.first + k
     if (json.position !== position || json.stream !== this.streamNames[seg.streams[k] as number]) {
       throw corrupted(`the record is not the one the index expects at position ${position}`, seg.name, offset, k + 1)
