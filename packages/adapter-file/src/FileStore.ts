@@ -72,6 +72,14 @@ export interface FileStoreOptions {
    * check every line of every segment.
    */
   readonly verify?: "quick" | "full"
+  /**
+   * Keep a mark of what was acknowledged (`segments/ACKNOWLEDGED`, one small
+   * write and flush more per commit): then opening refuses a segment cut below
+   * it, even exactly at an append boundary past its last summary, which the
+   * lines alone cannot tell from a shorter log. Default `false` (see
+   * docs/adapters/file-recovery.md, "What a truncation can hide").
+   */
+  readonly recordAcknowledged?: boolean
   /** How often a read-only subscription looks for new events, in milliseconds (default 50). */
   readonly pollMillis?: number
   /** The codec that encodes appends and decodes reads (default event-log-v1). */
@@ -140,6 +148,7 @@ const configOf = (options: FileStoreOptions, io: Io) => {
     summaryIntervalBytes: Math.max(1, Math.floor(options.summaryIntervalBytes ?? 4 * MiB)),
     readOnly: options.readOnly ?? false,
     verify: options.verify ?? "quick",
+    recordAcknowledged: options.recordAcknowledged ?? false,
     codec: options.codec ?? EventCodec.EventLogCodec,
     io
   } as const

@@ -24,6 +24,7 @@ import {
   segmentFileName
 } from "../FileFormat.js"
 import type { QuarantinedRegion, RecoveryReport, RepairReport } from "../Recovery.js"
+import { ACK_FILE, AckWriter, readAck } from "./Acknowledged.js"
 import { type Io, isNotFound } from "./Io.js"
 
 type StoredEvent = EventStore.StoredEvent
@@ -40,6 +41,8 @@ export interface LogConfig {
   readonly summaryIntervalBytes: number
   readonly readOnly: boolean
   readonly verify: "quick" | "full"
+  /** Keep the acknowledged mark (see Acknowledged.ts). */
+  readonly recordAcknowledged: boolean
   readonly codec: EventCodec.EventCodec
   readonly io: Io
 }
@@ -151,6 +154,7 @@ export class Log {
   readonly idIndex = new Map<string, number>()
   head = 0
   private active: FileHandle | undefined
+  private ack: AckWriter | undefined
   private readonly readers = new Map<string, Promise<FileHandle>>()
   private readonly queue: Array<PendingAppend> = []
   private draining: Promise<void> | undefined
@@ -261,6 +265,8 @@ export class Log {
     if (!readOnly) tempFilesRemoved = await removeTempFiles(directory)
 
     const names = await this.listSegments()
+    const ackPath = join(this.segmentsDir, ACK_FILE)
+    const acknowledged = await readAck(ackPath)
     const summariesRebuilt: Array<string> = []
     let tornTail: QuarantinedRegion | undefined
     let repair:
@@ -301,9 +307,11 @@ export class Log {
       if (summary !== undefined) {
         if (summary.size > size) {
           const problem = `segment ${name} is ${size} bytes but its summary says ${summary.size}: acknowledged events are missing`
-          if (!options.repair) throw corrupted(problem, name, size, summary.count + 1)
+          // the line the cut falls in: one after the records the summary has wholly before it
+          const line = lineAtByte(summary.lengths, size)
+          if (!options.repair) throw corrupted(problem, name, size, line)
           repair = {
-            location: formatLocation(name, size, summary.count + 1),
+            location: formatLocation(name, size, line),
             problem,
             cut: undefined,
             setAside: [],
@@ -319,6 +327,21 @@ export class Log {
         summariesRebuilt.push(`${SEGMENTS_DIR}/${summaryFileName(name)}`)
       }
       const result = await this.scan(seg, seg.size, size)
+      if (acknowledged?.segment === name && seg.size < acknowledged.size && repair === undefined) {
+        // cut at an append boundary (or inside an append) below what was acknowledged: the lines cannot tell, the mark can
+        const problem = `segment ${name} holds ${seg.size} bytes of complete appends but ${acknowledged.size} were acknowledged: acknowledged events are missing`
+        const line = seg.count + 1
+        if (!options.repair) throw corrupted(problem, name, seg.size, line)
+        repair = {
+          location: formatLocation(name, seg.size, line),
+          problem,
+          cut: undefined,
+          setAside: [],
+          lines: 0,
+          intact: 0,
+          missing: 0
+        }
+      }
       if (repair !== undefined && repair.missing === 0 && summary !== undefined && summary.size > size) {
         repair.missing = Math.max(0, summary.count - seg.count)
       }
@@ -378,7 +401,18 @@ export class Log {
         this.segments.push(new Segment(name, 1, join(this.segmentsDir, name)))
       }
       const last = this.segments[this.segments.length - 1] as Segment
+      if (acknowledged !== undefined && (parseSegmentFileName(acknowledged.segment) as number) > last.first) {
+        const problem = `the store acknowledged appends in segment ${acknowledged.segment}, which is missing: acknowledged events are missing`
+        if (!options.repair) throw corrupted(problem, acknowledged.segment, 0, 1)
+      }
       this.active = await open(last.path, "r+")
+      if (this.config.recordAcknowledged) {
+        this.ack = await AckWriter.open(io, ackPath, this.config.durability !== "never")
+        await this.ack.write({ segment: last.name, size: last.size })
+      } else if (acknowledged !== undefined || options.repair) {
+        // a mark no writer keeps up would outlive a repair; without it nothing is promised beyond the summaries
+        await io.removeFile(ackPath, true)
+      }
     }
     const report: RecoveryReport = {
       created,
@@ -918,6 +952,8 @@ export class Log {
       })
     }
     seg.size = offset
+    // best effort: a mark that failed to move lags behind, which only weakens the check at the next open
+    if (this.ack !== undefined) await this.ack.write({ segment: seg.name, size: seg.size }).catch(() => undefined)
     if (seg.size - seg.summarizedBytes >= summaryIntervalBytes) {
       // best effort: a failed summary only means a longer scan at the next open
       await this.writeSummary(seg, false).catch(() => undefined)
@@ -1078,6 +1114,8 @@ export class Log {
     } finally {
       await this.active?.close().catch(() => undefined)
       this.active = undefined
+      await this.ack?.close().catch(() => undefined)
+      this.ack = undefined
       for (const fh of this.readers.values()) await fh.then((h) => h.close()).catch(() => undefined)
       this.readers.clear()
       this.notify()
@@ -1089,6 +1127,14 @@ export class Log {
   }
 
   static readonly PAGE = PAGE
+}
+
+/** The 1-based line holding byte `offset`, from the lengths of the lines before it. */
+const lineAtByte = (lengths: ReadonlyArray<number>, offset: number): number => {
+  let k = 0
+  let end = 0
+  while (k < lengths.length && end + (lengths[k] as number) <= offset) end += lengths[k++] as number
+  return k + 1
 }
 
 const binarySearch = (sorted: ReadonlyArray<number>, x: number): number => {
