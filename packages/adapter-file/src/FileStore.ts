@@ -21,7 +21,7 @@ import { mkdir } from "node:fs/promises"
 import { CheckpointStore, EventCodec, EventStore, Observability, StoreErrors } from "@xueshi/core"
 import { Clock, Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
-import { type Faults, Io } from "./internal/Io.js"
+import { FileIo, Io } from "./internal/Io.js"
 import { scopedLock } from "./internal/Lock.js"
 import { type Durability, Log, toStoreError, unavailable } from "./internal/Log.js"
 import { escapeName, StateFiles } from "./internal/State.js"
@@ -40,15 +40,6 @@ type ReadError = StoreErrors.ReadError
  * @since 0.1.0
  */
 export type FileDurability = Durability
-
-/**
- * Fault injection for tests: each hook runs before the operation and may throw
- * (e.g. an error with `code: "ENOSPC"`); `write` may answer a byte count `k`
- * smaller than `length` to write only `k` bytes and then fail with `ENOSPC`.
- *
- * @since 0.1.0
- */
-export type FileStoreFaults = Faults
 
 /**
  * Options of a file store.
@@ -84,8 +75,6 @@ export interface FileStoreOptions {
   readonly pollMillis?: number
   /** The codec that encodes appends and decodes reads (default event-log-v1). */
   readonly codec?: EventCodec.EventCodec
-  /** Fault injection, for tests. */
-  readonly faults?: FileStoreFaults
 }
 
 /**
@@ -138,6 +127,12 @@ const appendError = (e: unknown): StoreErrors.AppendError =>
 
 const tryRead = <A>(f: () => Promise<A>): Effect.Effect<A, ReadError> => Effect.tryPromise({ try: f, catch: readError })
 
+/** The file operations: the provided `FileIo` (tests inject faults there), or Node's. */
+const ioOf = Effect.map(
+  Effect.serviceOption(FileIo),
+  Option.getOrElse(() => new Io(undefined))
+)
+
 const configOf = (options: FileStoreOptions, io: Io) => {
   const segmentBytes = Math.floor(options.segmentBytes ?? 64 * MiB)
   if (!(segmentBytes >= 1 && segmentBytes <= 1024 * MiB)) throw new RangeError("segmentBytes must be in 1 … 1 GiB")
@@ -164,7 +159,7 @@ const configOf = (options: FileStoreOptions, io: Io) => {
  */
 export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStoreService, OpenError, Scope.Scope> =>
   Effect.gen(function* () {
-    const io = new Io(options.faults)
+    const io = yield* ioOf
     const config = yield* Effect.try({ try: () => configOf(options, io), catch: (e) => toStoreError(e) })
     const { directory, readOnly, durability } = config
     if (!readOnly) {
@@ -439,11 +434,10 @@ export const layerFileStore = (
 export const repairFileStore = (options: {
   readonly directory: string
   readonly codec?: EventCodec.EventCodec
-  readonly faults?: FileStoreFaults
 }): Effect.Effect<RepairReport, StoreLocked | StoreErrors.StoreUnavailable | StoreErrors.StoreCorrupted> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const io = new Io(options.faults)
+      const io = yield* ioOf
       const config = configOf(
         { directory: options.directory, verify: "full", ...(options.codec ? { codec: options.codec } : {}) },
         io
