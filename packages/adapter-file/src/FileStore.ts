@@ -18,7 +18,7 @@
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
-import { CheckpointStore, EventCodec, EventStore, Observability, StoreErrors } from "@xueshi/core"
+import { CheckpointStore, EventCodec, EventStore, Observability, Pagination, StoreErrors } from "@xueshi/core"
 import { Clock, Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
 import { FileIo, Io } from "./internal/Io.js"
@@ -215,20 +215,11 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
 
     const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
       Stream.unwrap(
-        Effect.map(refresh, () => {
-          const positions = log.positionsOf(stream)
-          const plan = EventStore.planStreamRead(positions.length, readOptions)
-          if (plan.count === 0) return Stream.empty
-          return Stream.paginate(0, (done: number) => {
-            const n = Math.min(Log.PAGE, plan.count - done)
-            const page: Array<number> = []
-            for (let i = 0; i < n; i++) page.push(positions[plan.start + plan.step * (done + i) - 1] as number)
-            return Effect.map(
-              tryRead(() => log.readPositions(page)),
-              (records) => [records, done + n < plan.count ? Option.some(done + n) : Option.none()] as const
-            )
-          })
-        })
+        Effect.map(refresh, () =>
+          Pagination.streamPages(log.positionsOf(stream), readOptions, Log.PAGE, (page) =>
+            tryRead(() => log.readPositions(page))
+          )
+        )
       )
 
     /** Reads after `after` up to `until`, at most `max` matching: the records and the last position looked at. */
@@ -261,20 +252,7 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
       })
 
     const readAll: EventStore.EventStore["Service"]["readAll"] = (readOptions = {}) =>
-      Stream.unwrap(
-        Effect.map(refresh, () => {
-          const until = log.head
-          const limit = readOptions.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, readOptions.limit)
-          const start = Math.max(0, readOptions.after ?? 0)
-          if (limit === 0 || start >= until) return Stream.empty
-          return Stream.paginate({ after: start, left: limit }, (s: { after: number; left: number }) =>
-            Effect.map(scan(s.after, until, readOptions, Math.min(Log.PAGE, s.left)), ([records, last]) => {
-              const left = s.left - records.length
-              return [records, last < until && left > 0 ? Option.some({ after: last, left }) : Option.none()] as const
-            })
-          )
-        })
-      )
+      Stream.unwrap(Effect.map(refresh, () => Pagination.allPages(readOptions, log.head, Log.PAGE, scan)))
 
     const subscribe: EventStore.EventStore["Service"]["subscribe"] = (subscribeOptions = {}) =>
       Stream.paginate(Math.max(0, subscribeOptions.after ?? 0), (after: number) =>

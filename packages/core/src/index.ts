@@ -99,6 +99,8 @@ export * as LiveLedger from "./store/LiveLedger.js"
 export * as LogTransfer from "./store/LogTransfer.js"
 /** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
 export * as Observability from "./store/Observability.js"
+/** The read pagination of every adapter (readStream, readAll), once. @since 0.1.0 */
+export * as Pagination from "./store/Pagination.js"
 /** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
 export * as ProjectionRunner from "./store/ProjectionRunner.js"
 /** The typed errors of the store port. @since 0.1.0 */
