@@ -158,8 +158,7 @@ export class LogOpen extends LogRepair {
         if (!isLast) await this.setAsideSegments(names.slice(i + 1), repair)
         break
       }
-      const summaryHolds =
-        summary !== undefined && summary.sealed && summary.count === seg.count && summary.size === seg.size
+      const summaryHolds = summary?.sealed === true && summary.count === seg.count && summary.size === seg.size
       if (!isLast && !readOnly && !summaryHolds) {
         if (!(loaded instanceof SummaryRefused)) {
           summariesRebuilt.push(`${SEGMENTS_DIR}/${summaryFileName(name)}`)
