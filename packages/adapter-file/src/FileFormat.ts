@@ -20,6 +20,8 @@
  * @since 0.1.0
  */
 import { crc32 } from "node:zlib"
+import { StrictJson } from "@xueshi/core"
+import { Result, Schema } from "effect"
 
 /**
  * The top-level key the file adapter adds to each event-log-v1 line.
@@ -94,25 +96,49 @@ export interface Integrity {
 
 /**
  * A line parsed by the file adapter: the JSON object (still with `"$file"`)
- * and its integrity data. Answers a reason string when the line is not a
- * well-formed framed record.
+ * and its integrity data.
  *
  * @since 0.1.0
  */
-export const parseFramedLine = (
-  line: Uint8Array
-): { readonly json: Record<string, unknown>; readonly integrity: Integrity } | string => {
-  if (!checkLineCrc(line)) return "checksum mismatch or missing"
-  let json: unknown
-  try {
-    json = JSON.parse(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("utf8"))
-  } catch (e) {
-    return `not JSON: ${(e as Error).message}`
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) return "not a JSON object"
+export interface FramedLine {
+  readonly json: Record<string, unknown>
+  readonly integrity: Integrity
+}
+
+/**
+ * A line that is not a well-formed framed record: `checksum` (missing or not
+ * matching), `utf8` (invalid UTF-8 under a valid checksum), `json` (not strict
+ * JSON: syntax, a repeated key, too deep, too long) or `shape` (not an object,
+ * no batch marker, no stream, version or position, a bad id).
+ *
+ * @since 0.1.0
+ */
+export class FrameRefused extends Schema.TaggedError<FrameRefused>()("FrameRefused", {
+  problem: Schema.Literals(["checksum", "utf8", "json", "shape"]),
+  message: Schema.String
+}) {}
+
+const refused = (problem: FrameRefused["problem"], message: string) =>
+  Result.fail(new FrameRefused({ problem, message }))
+
+/**
+ * Parses a line of a segment (`line` excludes the newline): checks its
+ * checksum, decodes it as UTF-8 refusing invalid bytes, parses it as strict
+ * JSON (`StrictJson`) and checks the framing.
+ *
+ * @since 0.1.0
+ */
+export const parseFramedLine = (line: Uint8Array): Result.Result<FramedLine, FrameRefused> => {
+  if (!checkLineCrc(line)) return refused("checksum", "checksum mismatch or missing")
+  const text = StrictJson.decodeUtf8(line)
+  if (Result.isFailure(text)) return refused("utf8", text.failure.message)
+  const parsed = StrictJson.parse(text.success)
+  if (Result.isFailure(parsed)) return refused("json", parsed.failure.message)
+  const json = parsed.success
+  if (typeof json !== "object" || json === null || Array.isArray(json)) return refused("shape", "not a JSON object")
   const obj = json as Record<string, unknown>
   const integrity = obj[INTEGRITY_KEY] as Record<string, unknown> | undefined
-  if (typeof integrity !== "object" || integrity === null) return `no "${INTEGRITY_KEY}" key`
+  if (typeof integrity !== "object" || integrity === null) return refused("shape", `no "${INTEGRITY_KEY}" key`)
   const { i, n, crc } = integrity
   if (
     !Number.isSafeInteger(i) ||
@@ -121,13 +147,13 @@ export const parseFramedLine = (
     (i as number) < 0 ||
     (i as number) >= (n as number)
   ) {
-    return `bad "${INTEGRITY_KEY}" batch marker`
+    return refused("shape", `bad "${INTEGRITY_KEY}" batch marker`)
   }
-  if (typeof obj.stream !== "string") return "no stream"
-  if (!Number.isSafeInteger(obj.version) || (obj.version as number) < 1) return "no version"
-  if (!Number.isSafeInteger(obj.position) || (obj.position as number) < 1) return "no position"
-  if (obj.id !== undefined && typeof obj.id !== "string") return "bad id"
-  return { json: obj, integrity: { i: i as number, n: n as number, crc: crc as string } }
+  if (typeof obj.stream !== "string") return refused("shape", "no stream")
+  if (!Number.isSafeInteger(obj.version) || (obj.version as number) < 1) return refused("shape", "no version")
+  if (!Number.isSafeInteger(obj.position) || (obj.position as number) < 1) return refused("shape", "no position")
+  if (obj.id !== undefined && typeof obj.id !== "string") return refused("shape", "bad id")
+  return Result.succeed({ json: obj, integrity: { i: i as number, n: n as number, crc: crc as string } })
 }
 
 /**
@@ -211,26 +237,42 @@ export const encodeSummary = (s: SegmentSummary): Buffer => {
 }
 
 /**
- * Decodes a summary file, checking its checksum and shape; a reason string when invalid.
+ * A summary file that cannot be trusted (it is then rebuilt from the segment):
+ * `message` says why (a bad ending or checksum, not JSON, a bad shape, lengths
+ * that do not add up, another segment's name).
  *
  * @since 0.1.0
  */
-export const decodeSummary = (bytes: Uint8Array): SegmentSummary | string => {
+export class SummaryRefused extends Schema.TaggedError<SummaryRefused>()("SummaryRefused", {
+  message: Schema.String
+}) {}
+
+const refuse = (message: string) => Result.fail(new SummaryRefused({ message: `summary: ${message}` }))
+
+/**
+ * Decodes a summary file, checking its checksum and shape.
+ *
+ * @since 0.1.0
+ */
+export const decodeSummary = (bytes: Uint8Array): Result.Result<SegmentSummary, SummaryRefused> => {
   let n = bytes.length
   if (n > 0 && bytes[n - 1] === 0x0a) n--
-  if (n < 12 || bytes[n - 2] !== 0x22 || bytes[n - 1] !== 0x7d) return "summary: bad ending"
+  if (n < 12 || bytes[n - 2] !== 0x22 || bytes[n - 1] !== 0x7d) return refuse("bad ending")
   const hexStart = n - 10
   const hex = Buffer.from(bytes.buffer, bytes.byteOffset + hexStart, 8).toString("latin1")
-  if (crcHex(bytes.subarray(0, hexStart)) !== hex) return "summary: checksum mismatch"
+  if (crcHex(bytes.subarray(0, hexStart)) !== hex) return refuse("checksum mismatch")
+  const text = StrictJson.decodeUtf8(bytes.subarray(0, n))
+  if (Result.isFailure(text)) return refuse(text.failure.message)
+  // a summary may be longer than a line may (StrictJson's bound): plain JSON.parse under its checksum
   let parsed: unknown
   try {
-    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, n).toString("utf8"))
+    parsed = JSON.parse(text.success)
   } catch {
-    return "summary: not JSON"
+    return refuse("not JSON")
   }
-  if (typeof parsed !== "object" || parsed === null) return "summary: not an object"
+  if (typeof parsed !== "object" || parsed === null) return refuse("not an object")
   const json = parsed as { readonly [K in keyof SegmentSummary]?: unknown }
-  if (json.format !== SUMMARY_FORMAT) return "summary: unknown format"
+  if (json.format !== SUMMARY_FORMAT) return refuse("unknown format")
   const { count, streams, stream, lengths, ids, size } = json
   const ok =
     typeof json.segment === "string" &&
@@ -246,17 +288,17 @@ export const decodeSummary = (bytes: Uint8Array): SegmentSummary | string => {
     stream.length === count &&
     lengths.length === count &&
     ids.length === count
-  if (!ok) return "summary: bad shape"
+  if (!ok) return refuse("bad shape")
   let total = 0
   for (let k = 0; k < (count as number); k++) {
     const s = stream[k]
     const l = lengths[k]
-    if (!Number.isSafeInteger(s) || s < 0 || s >= streams.length) return "summary: bad stream index"
-    if (!Number.isSafeInteger(l) || l < 2) return "summary: bad length"
+    if (!Number.isSafeInteger(s) || s < 0 || s >= streams.length) return refuse("bad stream index")
+    if (!Number.isSafeInteger(l) || l < 2) return refuse("bad length")
     const id = ids[k]
-    if (id !== null && typeof id !== "string") return "summary: bad id"
+    if (id !== null && typeof id !== "string") return refuse("bad id")
     total += l
   }
-  if (total !== size) return "summary: lengths do not add up to size"
-  return json as SegmentSummary
+  if (total !== size) return refuse("lengths do not add up to size")
+  return Result.succeed(json as SegmentSummary)
 }

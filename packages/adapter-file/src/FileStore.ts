@@ -18,11 +18,11 @@
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
-import { CheckpointStore, EventCodec, EventStore, Observability, StoreErrors } from "@xueshi/core"
+import { CheckpointStore, EventCodec, EventStore, Observability, Pagination, StoreErrors } from "@xueshi/core"
 import { Clock, Context, Effect, Layer, Option, type Scope, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
-import { type Faults, Io } from "./internal/Io.js"
-import { acquireLock, releaseLock } from "./internal/Lock.js"
+import { FileIo, Io } from "./internal/Io.js"
+import { scopedLock } from "./internal/Lock.js"
 import { type Durability, Log, toStoreError, unavailable } from "./internal/Log.js"
 import { escapeName, StateFiles } from "./internal/State.js"
 import type { RecoveryReport, RepairReport } from "./Recovery.js"
@@ -40,15 +40,6 @@ type ReadError = StoreErrors.ReadError
  * @since 0.1.0
  */
 export type FileDurability = Durability
-
-/**
- * Fault injection for tests: each hook runs before the operation and may throw
- * (e.g. an error with `code: "ENOSPC"`); `write` may answer a byte count `k`
- * smaller than `length` to write only `k` bytes and then fail with `ENOSPC`.
- *
- * @since 0.1.0
- */
-export type FileStoreFaults = Faults
 
 /**
  * Options of a file store.
@@ -72,12 +63,18 @@ export interface FileStoreOptions {
    * check every line of every segment.
    */
   readonly verify?: "quick" | "full"
+  /**
+   * Keep a mark of what was acknowledged (`segments/ACKNOWLEDGED`, one small
+   * write and flush more per commit): then opening refuses a segment cut below
+   * it, even exactly at an append boundary past its last summary, which the
+   * lines alone cannot tell from a shorter log. Default `false` (see
+   * docs/adapters/file-recovery.md, "What a truncation can hide").
+   */
+  readonly recordAcknowledged?: boolean
   /** How often a read-only subscription looks for new events, in milliseconds (default 50). */
   readonly pollMillis?: number
   /** The codec that encodes appends and decodes reads (default event-log-v1). */
   readonly codec?: EventCodec.EventCodec
-  /** Fault injection, for tests. */
-  readonly faults?: FileStoreFaults
 }
 
 /**
@@ -130,6 +127,12 @@ const appendError = (e: unknown): StoreErrors.AppendError =>
 
 const tryRead = <A>(f: () => Promise<A>): Effect.Effect<A, ReadError> => Effect.tryPromise({ try: f, catch: readError })
 
+/** The file operations: the provided `FileIo` (tests inject faults there), or Node's. */
+const ioOf = Effect.map(
+  Effect.serviceOption(FileIo),
+  Option.getOrElse(() => new Io(undefined))
+)
+
 const configOf = (options: FileStoreOptions, io: Io) => {
   const segmentBytes = Math.floor(options.segmentBytes ?? 64 * MiB)
   if (!(segmentBytes >= 1 && segmentBytes <= 1024 * MiB)) throw new RangeError("segmentBytes must be in 1 … 1 GiB")
@@ -140,6 +143,7 @@ const configOf = (options: FileStoreOptions, io: Io) => {
     summaryIntervalBytes: Math.max(1, Math.floor(options.summaryIntervalBytes ?? 4 * MiB)),
     readOnly: options.readOnly ?? false,
     verify: options.verify ?? "quick",
+    recordAcknowledged: options.recordAcknowledged ?? false,
     codec: options.codec ?? EventCodec.EventLogCodec,
     io
   } as const
@@ -155,20 +159,12 @@ const configOf = (options: FileStoreOptions, io: Io) => {
  */
 export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStoreService, OpenError, Scope.Scope> =>
   Effect.gen(function* () {
-    const io = new Io(options.faults)
+    const io = yield* ioOf
     const config = yield* Effect.try({ try: () => configOf(options, io), catch: (e) => toStoreError(e) })
     const { directory, readOnly, durability } = config
     if (!readOnly) {
-      yield* Effect.acquireRelease(
-        Effect.tryPromise({
-          try: async () => {
-            await mkdir(directory, { recursive: true })
-            return await acquireLock(io, directory)
-          },
-          catch: openError
-        }),
-        (lock) => Effect.promise(() => releaseLock(io, directory, lock).catch(() => undefined))
-      )
+      yield* Effect.tryPromise({ try: () => mkdir(directory, { recursive: true }), catch: openError })
+      yield* scopedLock(io, directory)
     }
     const log = new Log(config)
     const { report } = yield* Effect.acquireRelease(
@@ -219,20 +215,11 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
 
     const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
       Stream.unwrap(
-        Effect.map(refresh, () => {
-          const positions = log.positionsOf(stream)
-          const plan = EventStore.planStreamRead(positions.length, readOptions)
-          if (plan.count === 0) return Stream.empty
-          return Stream.paginate(0, (done: number) => {
-            const n = Math.min(Log.PAGE, plan.count - done)
-            const page: Array<number> = []
-            for (let i = 0; i < n; i++) page.push(positions[plan.start + plan.step * (done + i) - 1] as number)
-            return Effect.map(
-              tryRead(() => log.readPositions(page)),
-              (records) => [records, done + n < plan.count ? Option.some(done + n) : Option.none()] as const
-            )
-          })
-        })
+        Effect.map(refresh, () =>
+          Pagination.streamPages(log.positionsOf(stream), readOptions, Log.PAGE, (page) =>
+            tryRead(() => log.readPositions(page))
+          )
+        )
       )
 
     /** Reads after `after` up to `until`, at most `max` matching: the records and the last position looked at. */
@@ -265,20 +252,7 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
       })
 
     const readAll: EventStore.EventStore["Service"]["readAll"] = (readOptions = {}) =>
-      Stream.unwrap(
-        Effect.map(refresh, () => {
-          const until = log.head
-          const limit = readOptions.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, readOptions.limit)
-          const start = Math.max(0, readOptions.after ?? 0)
-          if (limit === 0 || start >= until) return Stream.empty
-          return Stream.paginate({ after: start, left: limit }, (s: { after: number; left: number }) =>
-            Effect.map(scan(s.after, until, readOptions, Math.min(Log.PAGE, s.left)), ([records, last]) => {
-              const left = s.left - records.length
-              return [records, last < until && left > 0 ? Option.some({ after: last, left }) : Option.none()] as const
-            })
-          )
-        })
-      )
+      Stream.unwrap(Effect.map(refresh, () => Pagination.allPages(readOptions, log.head, Log.PAGE, scan)))
 
     const subscribe: EventStore.EventStore["Service"]["subscribe"] = (subscribeOptions = {}) =>
       Stream.paginate(Math.max(0, subscribeOptions.after ?? 0), (after: number) =>
@@ -438,19 +412,15 @@ export const layerFileStore = (
 export const repairFileStore = (options: {
   readonly directory: string
   readonly codec?: EventCodec.EventCodec
-  readonly faults?: FileStoreFaults
 }): Effect.Effect<RepairReport, StoreLocked | StoreErrors.StoreUnavailable | StoreErrors.StoreCorrupted> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const io = new Io(options.faults)
+      const io = yield* ioOf
       const config = configOf(
         { directory: options.directory, verify: "full", ...(options.codec ? { codec: options.codec } : {}) },
         io
       )
-      yield* Effect.acquireRelease(
-        Effect.tryPromise({ try: () => acquireLock(io, options.directory), catch: openError }),
-        (lock) => Effect.promise(() => releaseLock(io, options.directory, lock).catch(() => undefined))
-      )
+      yield* scopedLock(io, options.directory)
       const log = new Log(config)
       const { repair } = yield* Effect.acquireRelease(
         Effect.tryPromise({ try: () => log.open({ repair: true }), catch: openError }),

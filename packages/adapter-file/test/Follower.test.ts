@@ -10,7 +10,7 @@ import { CheckpointStore, EventStore, ProjectionRunner } from "@xueshi/core"
 import { Context, Effect, Exit, Fiber, Layer, Stream } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { MemoryEventStore } from "../../adapter-memory/src/index.js"
-import { FileFormat } from "../src/index.js"
+import { FileFormat, type FileStore } from "../src/index.js"
 import { cleanup, numberOf, openStore, schoolEvents, tempDir } from "./helpers.js"
 
 const dirs: Array<string> = []
@@ -69,6 +69,50 @@ describe("read-only followers", () => {
     const again = await openStore({ directory })
     await run(again.store.eventStore.append("school-E", schoolEvents("E", [3]), 2))
     expect(await run(reader.store.eventStore.head())).toBe(3)
+    await again.close()
+    await reader.close()
+  })
+
+  /** head, readAll and subscribe of a read-only opener answer (a hang fails the test by its time limit). */
+  const answers = async (store: FileStore.FileStoreService, events: number) => {
+    const timeout = <A, E>(e: Effect.Effect<A, E>) => run(Effect.timeout(e, "5 seconds"))
+    expect(await timeout(store.eventStore.head())).toBe(events)
+    expect((await timeout(Stream.runCollect(store.eventStore.readAll()))).length).toBe(events)
+    // subscribe answers what is stored, then waits (does not spin) for more
+    const first = await timeout(Stream.runCollect(Stream.take(store.eventStore.subscribe(), events)))
+    expect(first.length).toBe(events)
+  }
+
+  it("a new store before its first append (an empty first segment): head, readAll and subscribe answer", async () => {
+    const directory = fresh()
+    const writer = await openStore({ directory })
+    const reader = await openStore({ directory, readOnly: true, pollMillis: 5 })
+    expect(reader.store.recovery.segments).toBe(1)
+    await answers(reader.store, 0)
+    const fiber = Effect.runFork(Stream.runCollect(Stream.take(reader.store.eventStore.subscribe(), 1)))
+    await run(writer.store.eventStore.append("school-N", schoolEvents("N", [7]), "noStream"))
+    expect(Array.from(await Effect.runPromise(Fiber.join(fiber))).map(numberOf)).toEqual([7])
+    await answers(reader.store, 1)
+    await reader.close()
+    await writer.close()
+  })
+
+  it("a writer that rolled into a new segment and idles: the follower answers, then follows", async () => {
+    const directory = fresh()
+    // segments of ~1 event: the second append rolls
+    const writer = await openStore({ directory, segmentBytes: 200 })
+    await run(writer.store.eventStore.append("school-I", schoolEvents("I", [1]), "noStream"))
+    await run(writer.store.eventStore.append("school-I", schoolEvents("I", [2]), 1))
+    // the roll to the next segment happened before its write; leave the newest segment empty, as a
+    // writer that died or idles between the two would
+    writeFileSync(join(directory, "segments", FileFormat.segmentFileName(3)), "")
+    const reader = await openStore({ directory, readOnly: true, pollMillis: 5 })
+    expect(reader.store.recovery.segments).toBe(3)
+    await answers(reader.store, 2)
+    await writer.close()
+    const again = await openStore({ directory, segmentBytes: 200 })
+    await run(again.store.eventStore.append("school-I", schoolEvents("I", [3]), 2))
+    await answers(reader.store, 3)
     await again.close()
     await reader.close()
   })

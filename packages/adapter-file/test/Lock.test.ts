@@ -4,13 +4,14 @@
  * processes open a locked store and tail it.
  */
 import { type ChildProcess, fork } from "node:child_process"
-import { readFileSync, utimesSync, writeFileSync } from "node:fs"
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs"
 import { hostname } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Cause, Effect, Exit, Fiber, Stream } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { FileStore } from "../src/index.js"
+import { bootId, startTimeOf } from "../src/internal/Lock.js"
 import { cleanup, numberOf, openStore, tempDir } from "./helpers.js"
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url))
@@ -151,5 +152,82 @@ describe("the writer lock", () => {
         if (Exit.isFailure(e)) expect((Cause.squash(e.cause) as { _tag: string })._tag).toBe("StoreLocked")
       }
     }
+  })
+
+  describe("staleness that pid reuse cannot fool", () => {
+    const hasProc = existsSync("/proc/self/stat") && existsSync("/proc/sys/kernel/random/boot_id")
+    if (!hasProc) console.warn("skipping the boot-id and start-time lock tests: this system has no /proc (not Linux)")
+    const writeLock = (directory: string, info: Record<string, unknown>) =>
+      writeFileSync(join(directory, "LOCK"), JSON.stringify({ since: "2025-01-01T00:00:00Z", ...info }))
+    const lockToken = (directory: string) => JSON.parse(readFileSync(join(directory, "LOCK"), "utf8")).token
+
+    it("container restart: a lock naming this very pid and host, not held by this process, is taken over", async () => {
+      const directory = tempDir()
+      dirs.push(directory)
+      // the previous incarnation of the container's writer was pid 1 on the same hostname, as this one is
+      const boot = await bootId()
+      const start = await startTimeOf(process.pid)
+      writeLock(directory, {
+        pid: process.pid,
+        host: hostname(),
+        token: "before-the-restart",
+        ...(boot === undefined ? {} : { boot }),
+        ...(start === undefined ? {} : { start })
+      })
+      const s = await openStore({ directory })
+      const token = lockToken(directory)
+      expect(token).not.toBe("before-the-restart")
+      // the lock this process does hold is not stale to itself
+      expect(await openError({ directory })).toMatchObject({ _tag: "StoreLocked", pid: process.pid })
+      expect(lockToken(directory)).toBe(token)
+      await s.close()
+    })
+
+    it.runIf(hasProc)("reboot: a lock of another boot is stale even though its pid is alive again", async () => {
+      const directory = tempDir()
+      dirs.push(directory)
+      const pid = process.ppid // alive, on this host, not this process
+      const boot = (await bootId()) as string
+      const start = (await startTimeOf(pid)) as string
+      // control: the same owner in this boot is alive, and keeps its lock
+      writeLock(directory, { pid, host: hostname(), token: "live", boot, start })
+      expect(await openError({ directory })).toMatchObject({ _tag: "StoreLocked", pid })
+      // after a reboot the pid is reused by a live process; the lock's boot id says it is from before
+      writeLock(directory, {
+        pid,
+        host: hostname(),
+        token: "before-reboot",
+        boot: "00000000-0000-4000-8000-000000000000",
+        start
+      })
+      const s = await openStore({ directory })
+      expect(JSON.parse(readFileSync(join(directory, "LOCK"), "utf8"))).toMatchObject({ pid: process.pid, boot })
+      await s.close()
+    })
+
+    it.runIf(hasProc)(
+      "pid reuse in the same boot: a live process with another start time is not the owner",
+      async () => {
+        const directory = tempDir()
+        dirs.push(directory)
+        const pid = process.ppid
+        const boot = (await bootId()) as string
+        const start = (await startTimeOf(pid)) as string
+        writeLock(directory, { pid, host: hostname(), token: "reused", boot, start: String(BigInt(start) + 1n) })
+        const s = await openStore({ directory })
+        expect(JSON.parse(readFileSync(join(directory, "LOCK"), "utf8"))).toMatchObject({
+          pid: process.pid,
+          start: await startTimeOf(process.pid)
+        })
+        await s.close()
+      }
+    )
+
+    it("a lock of a live pid without boot id and start time (an older writer) is kept", async () => {
+      const directory = tempDir()
+      dirs.push(directory)
+      writeLock(directory, { pid: process.ppid, host: hostname(), token: "old-format" })
+      expect(await openError({ directory })).toMatchObject({ _tag: "StoreLocked", pid: process.ppid })
+    })
   })
 })

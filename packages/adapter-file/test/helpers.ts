@@ -7,6 +7,16 @@ import { join } from "node:path"
 import type { EventStore, Events } from "@xueshi/core"
 import { Effect, Exit, Scope, Stream } from "effect"
 import { FileStore } from "../src/index.js"
+import { type Faults, FileIo, Io } from "../src/internal/Io.js"
+
+/** Options of a store opened by a test: the public ones, and faults injected through the file-system port. */
+export type TestOptions = FileStore.FileStoreOptions & { readonly faults?: Faults }
+
+/** Opens a store with the test's faults, if any, injected through `FileIo`. */
+export const makeStore = ({ faults, ...options }: TestOptions) =>
+  faults === undefined
+    ? FileStore.makeFileStore(options)
+    : Effect.provideService(FileStore.makeFileStore(options), FileIo, new Io(faults))
 
 /**
  * A fresh temporary directory (removed by `cleanup`). With `memory`, on
@@ -54,18 +64,18 @@ export const numberOf = (e: { readonly type: string; readonly data: unknown }): 
 
 /** Opens a store, runs `f`, closes it. */
 export const withStore = <A, E>(
-  options: FileStore.FileStoreOptions,
+  options: TestOptions,
   f: (store: FileStore.FileStoreService) => Effect.Effect<A, E>
-): Promise<A> => Effect.runPromise(Effect.scoped(Effect.flatMap(FileStore.makeFileStore(options), f)))
+): Promise<A> => Effect.runPromise(Effect.scoped(Effect.flatMap(makeStore(options), f)))
 
 /** Opens a store and answers the exit (for expected failures). */
-export const openExit = (options: FileStore.FileStoreOptions) =>
-  Effect.runPromise(Effect.exit(Effect.scoped(Effect.map(FileStore.makeFileStore(options), (s) => s.recovery))))
+export const openExit = (options: TestOptions) =>
+  Effect.runPromise(Effect.exit(Effect.scoped(Effect.map(makeStore(options), (s) => s.recovery))))
 
 /** Opens a store that stays open until `close` is called. */
-export const openStore = async (options: FileStore.FileStoreOptions) => {
+export const openStore = async (options: TestOptions) => {
   const scope = Effect.runSync(Scope.make())
-  const store = await Effect.runPromise(Scope.provide(scope)(FileStore.makeFileStore(options)))
+  const store = await Effect.runPromise(Scope.provide(scope)(makeStore(options)))
   return { store, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
 }
 

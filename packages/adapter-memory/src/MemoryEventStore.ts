@@ -26,6 +26,7 @@ import {
   EventCodec,
   EventStore,
   Observability,
+  Pagination,
   StoreErrors
 } from "@xueshi/core"
 import { Clock, Context, Deferred, Effect, Exit, Layer, Option, Result, Stream } from "effect"
@@ -227,21 +228,7 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
     )
 
   const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
-    Stream.suspend(() => {
-      const positions = storage.streams.get(stream) ?? []
-      const plan = EventStore.planStreamRead(positions.length, readOptions)
-      if (plan.count === 0) return Stream.empty
-      // the positions of versions start, start+step, … (a snapshot of the stream as it is now)
-      return Stream.paginate(0, (done: number) => {
-        const n = Math.min(pageSize, plan.count - done)
-        const page: Array<number> = []
-        for (let i = 0; i < n; i++) page.push(positions[plan.start + plan.step * (done + i) - 1] as number)
-        return Effect.map(
-          decodeRange(page),
-          (records) => [records, done + n < plan.count ? Option.some(done + n) : Option.none()] as const
-        )
-      })
-    })
+    Stream.suspend(() => Pagination.streamPages(storage.streams.get(stream) ?? [], readOptions, pageSize, decodeRange))
 
   /** Reads a page after `after` up to `until`: the matching records and the last position scanned. */
   const scan = (
@@ -271,18 +258,7 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
     })
 
   const readAll: EventStore.EventStore["Service"]["readAll"] = (readOptions = {}) =>
-    Stream.suspend(() => {
-      const until = storage.entries.length
-      const limit = readOptions.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, readOptions.limit)
-      const start = Math.max(0, readOptions.after ?? 0)
-      if (limit === 0 || start >= until) return Stream.empty
-      return Stream.paginate({ after: start, left: limit }, (s: { after: number; left: number }) =>
-        Effect.map(scan(s.after, until, readOptions, Math.min(pageSize, s.left)), ([records, last]) => {
-          const left = s.left - records.length
-          return [records, last < until && left > 0 ? Option.some({ after: last, left }) : Option.none()] as const
-        })
-      )
-    })
+    Stream.suspend(() => Pagination.allPages(readOptions, storage.entries.length, pageSize, scan))
 
   const subscribe: EventStore.EventStore["Service"]["subscribe"] = (subscribeOptions = {}) =>
     Stream.paginate(Math.max(0, subscribeOptions.after ?? 0), (after: number) =>

@@ -17,6 +17,7 @@ import { fromWire } from "./Hours.js"
 import { UUID_PATTERN } from "./Ids.js"
 import { type RuleViolation, violation } from "./Rules.js"
 import { parseStreamName } from "./StreamName.js"
+import * as StrictJson from "./StrictJson.js"
 
 /**
  * The envelope of a recorded event: where it sits and what is known about it.
@@ -413,13 +414,10 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
   }
 
   const decodeLine = (text: string): Result.Result<LogRecord, RuleViolation> => {
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch (e) {
-      return Result.fail(violation("line.json", "$", `not JSON: ${(e as Error).message}`))
-    }
-    const decoded = decodeRecord(json)
+    // strict: no repeated key, bounded length and nesting (StrictJson)
+    const parsed = StrictJson.parse(text)
+    if (Result.isFailure(parsed)) return Result.fail(violation("line.json", "$", parsed.failure.message))
+    const decoded = decodeRecord(parsed.success)
     if (Result.isSuccess(decoded) && decoded.success.type === "CreditGranted") {
       // JSON.parse forgets how a number was written (1.2500000000000001 parses as 1.25):
       // check the text of the hours amount itself against "at most two decimals".

@@ -79,6 +79,10 @@ export * as SchoolDecider from "./SchoolDecider.js"
 export * as StreamKinds from "./StreamKinds.js"
 /** Stream names. @since 0.1.0 */
 export * as StreamName from "./StreamName.js"
+/** Strict JSON lines: no repeated key, bounded length and nesting; UTF-8 decoding that refuses invalid bytes. @since 0.1.0 */
+export * as StrictJson from "./StrictJson.js"
+/** The limits of what an append may store (nesting, line length), checked for every adapter. @since 0.1.0 */
+export * as AppendLimits from "./store/AppendLimits.js"
 /** Append rules shared by every adapter. @since 0.1.0 */
 export * as AppendRules from "./store/AppendRules.js"
 /** Checkpoint, projection-state and snapshot stores. @since 0.1.0 */
@@ -95,6 +99,8 @@ export * as LiveLedger from "./store/LiveLedger.js"
 export * as LogTransfer from "./store/LogTransfer.js"
 /** Spans and metrics of the store, command handling and runners. @since 0.1.0 */
 export * as Observability from "./store/Observability.js"
+/** The read pagination of every adapter (readStream, readAll), once. @since 0.1.0 */
+export * as Pagination from "./store/Pagination.js"
 /** Projection runners: batches, checkpoints, leases, lag and rebuilds. @since 0.1.0 */
 export * as ProjectionRunner from "./store/ProjectionRunner.js"
 /** The typed errors of the store port. @since 0.1.0 */

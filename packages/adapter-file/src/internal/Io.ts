@@ -7,6 +7,14 @@
 import type { FileHandle } from "node:fs/promises"
 import { open, rename, unlink } from "node:fs/promises"
 import { dirname } from "node:path"
+import { Context } from "effect"
+
+/**
+ * The file operations a store uses, as a service: a store opened where it is
+ * provided uses it (tests provide one with {@link Faults}); otherwise plain
+ * Node file operations. Not part of the public options: users set none.
+ */
+export class FileIo extends Context.Service<FileIo, Io>()("@xueshi/adapter-file/internal/FileIo") {}
 
 /**
  * Fault injection for tests: each hook is called before the operation and may

@@ -9,8 +9,8 @@
  * Each event carries `meta: {run, batch, i, n}`; ids are unique per (run, batch, i).
  */
 import { Effect } from "effect"
-import { FileStore } from "../../src/index.js"
-import { quota, uuid } from "../helpers.js"
+import type { FileStore } from "../../src/index.js"
+import { makeStore, quota, uuid } from "../helpers.js"
 
 const [directory, durability, runText, concurrencyText, pieceText] = process.argv.slice(2)
 const pieceBytes = Number(pieceText ?? "0")
@@ -23,7 +23,7 @@ const send = (msg: unknown) =>
 
 const main = Effect.gen(function* () {
   yield* Effect.promise(() => send({ type: "opening" }))
-  const store = yield* FileStore.makeFileStore({
+  const store = yield* makeStore({
     directory: directory as string,
     durability: durability as FileStore.FileDurability,
     segmentBytes: 8 * 1024,

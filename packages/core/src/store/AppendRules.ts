@@ -11,6 +11,7 @@ import { canonicalJson, type EventCodec, EventLogCodec, type LogRecord } from ".
 import { EventCatalogue, isEventType } from "../Events.js"
 import { UUID_PATTERN } from "../Ids.js"
 import { parseStreamName } from "../StreamName.js"
+import { checkEvents } from "./AppendLimits.js"
 import type { AppendResult, EventToAppend, ExpectedVersion } from "./EventStore.js"
 import { DuplicateEventConflict, EventEncodingError, WrongExpectedVersion } from "./StoreErrors.js"
 
@@ -163,6 +164,8 @@ const encodeEvents = (input: EncodeInput): Result.Result<Array<AppendedRecord>, 
   const { stream, events, current, head, recordedAt, codec, wires } = input
   const out: Array<AppendedRecord> = []
   if (events.length === 0) return Result.succeed(out)
+  const beyond = checkEvents(stream, events) // AppendLimits: what every store can read back
+  if (beyond !== undefined) return Result.fail(beyond)
   const encodePayload = codec.encodePayload
   if (encodePayload === undefined) return encodeTwoPasses(input)
   const fail = (index: number, rule: string, path: string, message: string) =>
