@@ -388,20 +388,22 @@ export const applyFact = (state: FactsState, event: DomainEvent, timeZone: strin
         grants = new Map()
         state.credit.set(d.memberId, grants)
       }
-      grants.set(d.grantId, {
+      // field by field, in the order of the fact's keys (spreads are slow on this hot path)
+      const g: Record<string, unknown> = {
         grantId: d.grantId,
         memberId: d.memberId,
         year: d.year,
         hours: d.hours,
         at: d.at,
         t: Calendar.epochMillis(d.at),
-        date: dateIn(d.at, timeZone),
-        ...(d.category === undefined ? {} : { category: d.category }),
-        ...(d.mode === undefined ? {} : { mode: d.mode }),
-        source: d.source,
-        policyId: d.policyId,
-        revoked: false
-      })
+        date: dateIn(d.at, timeZone)
+      }
+      if (d.category !== undefined) g.category = d.category
+      if (d.mode !== undefined) g.mode = d.mode
+      g.source = d.source
+      g.policyId = d.policyId
+      g.revoked = false
+      grants.set(d.grantId, g as unknown as GrantFact)
       return state
     }
     case "CreditRevoked": {
