@@ -196,7 +196,8 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
         )
       }
     }
-    const state = slot?.state ?? kind.initialState
+    // a new stream's state is the validator's own (a copy of the initial state), evolved in place
+    const state = slot?.state ?? (kind.own === undefined ? kind.initialState : kind.own(kind.initialState))
     const refs = referenceFacts(record)
     const ruleBroken = kind.check(state, record, refs.facts) ?? refs.error
     if (ruleBroken !== undefined) return fail(ruleBroken, stream)
@@ -205,7 +206,7 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
       slot = { category: kind.category, version: 0, state }
       streams.set(stream, slot)
     }
-    slot.state = kind.evolve(state, record)
+    slot.state = kind.evolveOwned === undefined ? kind.evolve(state, record) : kind.evolveOwned(state, record)
     slot.version = expected
     if (record.position !== undefined) lastPosition = record.position
     if (idKey !== undefined) eventIds.set(idKey, fp)
