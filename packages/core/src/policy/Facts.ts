@@ -40,6 +40,8 @@ import type {
   SessionMode,
   TraineeCategory
 } from "../Vocabulary.js"
+import type { KeyedEntries } from "./Projection.js"
+import { fromJsonValue, toJsonValue } from "./Projection.js"
 
 /**
  * A school and its quota claims by year.
@@ -601,4 +603,68 @@ export const deliveredSessions = (c: ClassFact, asOf: LocalDate): Set<string> =>
     }
   }
   return out
+}
+
+// ---------------------------------------------------------------------------
+// the fact store as entries by key (keyed saves)
+// ---------------------------------------------------------------------------
+
+/**
+ * The key of the one entry of a fact store that an event changes:
+ * `school:<id>`, `member:<id>`, `class:<id>` or `credit:<memberId>`.
+ *
+ * @since 0.1.0
+ */
+export const factKey = (event: DomainEvent): string => {
+  switch (event.type) {
+    case "SchoolRegistered":
+    case "QuotaClaimed":
+      return `school:${event.data.schoolId}`
+    case "MemberRegistered":
+    case "MemberCategoriesChanged":
+    case "MemberTransferred":
+    case "MemberDeregistered":
+    case "ExemptionGranted":
+    case "ExemptionRevoked":
+      return `member:${event.data.memberId}`
+    case "CreditGranted":
+    case "CreditRevoked":
+      return `credit:${event.data.memberId}`
+    default:
+      return `class:${event.data.classId}`
+  }
+}
+
+const SLICES = { school: "schools", member: "members", class: "classes", credit: "credit" } as const
+
+const sliceOf = (key: string): { readonly map: keyof FactsState; readonly id: string } | undefined => {
+  const colon = key.indexOf(":")
+  const map = SLICES[key.slice(0, colon) as keyof typeof SLICES] as keyof FactsState | undefined
+  return colon <= 0 || map === undefined ? undefined : { map, id: key.slice(colon + 1) }
+}
+
+/**
+ * The fact store as entries: one per school, member, class and credit ledger
+ * (keys of {@link factKey}), each in the JSON form of `encodeState`. Decoding
+ * puts each slice's entries in key order, as `decodeState(encodeState(s))` does.
+ *
+ * @since 0.1.0
+ */
+export const keyedFacts: KeyedEntries<FactsState> = {
+  keysOf: (record) => [factKey(record)],
+  encodeEntry: (state, key) => {
+    const at = sliceOf(key)
+    if (at === undefined) return undefined
+    const v = (state[at.map] as Map<string, unknown>).get(at.id)
+    return v === undefined ? undefined : toJsonValue(v)
+  },
+  decodeEntries: (entries) => {
+    const state = emptyFacts()
+    const sorted = Array.from(entries).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    for (const [key, json] of sorted) {
+      const at = sliceOf(key)
+      if (at !== undefined) (state[at.map] as Map<string, unknown>).set(at.id, fromJsonValue(json))
+    }
+    return state
+  }
 }

@@ -408,5 +408,6 @@ export const make = (
       .filter((r) => q.requirementId === undefined || r.id === q.requirementId)
       .map((r) => evaluate(state, policy, r, q.memberId, q.asOf, q.year)),
   encodeState: toJsonValue,
-  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState,
+  keyed: Facts.keyedFacts
 })
