@@ -273,7 +273,8 @@ export const startWith = <State, E, R>(
     /** Keys changed since the last save (keyed saves). */
     const pending = new Set<string>()
     type Saved = Option.Option<{ readonly checkpoint: number; readonly decode: () => State }>
-    const loadSaved: Effect.Effect<Saved, ReadError> =
+    // suspended: every run reads the store again
+    const loadSaved: Effect.Effect<Saved, ReadError> = Effect.suspend(() =>
       keyed === undefined
         ? Effect.map(projections.load(name), (o) =>
             Option.map(o, (s) => ({ checkpoint: s.checkpoint, decode: () => handler.decodeState(s.state) }))
@@ -281,6 +282,7 @@ export const startWith = <State, E, R>(
         : Effect.map(keyed.load(name), (o) =>
             Option.map(o, (s) => ({ checkpoint: s.checkpoint, decode: () => keyed.state.decodeEntries(s.entries) }))
           )
+    )
     const adopt = (snapshot: Saved) =>
       Effect.sync(() => {
         state = Option.isSome(snapshot) ? snapshot.value.decode() : handler.initial()
