@@ -59,8 +59,8 @@ export interface MemoryStorage {
   readonly ids: Map<string, AppendRules.StoredIdLocation>
   readonly checkpoints: Map<string, number>
   readonly projections: Map<string, ProjectionSnapshot>
-  /** Keyed projection states: checkpoint and entries (key → JSON value) by name. */
-  readonly keyed: Map<string, { checkpoint: number; readonly entries: Map<string, unknown> }>
+  /** Keyed projection states: checkpoint and entries (key → JSON text of the value) by name. */
+  readonly keyed: Map<string, { checkpoint: number; readonly entries: Map<string, string> }>
   readonly leases: Map<string, { readonly owner: string; readonly expiresAt: number }>
   readonly snapshots: Map<string, StreamSnapshot>
   /** Decoded records by reading codec (a codec other than the writer's decodes lazily). */
@@ -343,7 +343,7 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
       Effect.sync(() => {
         const k = storage.keyed.get(name)
         if (k === undefined) return Option.none()
-        const entries = Array.from(k.entries, ([key, v]) => [key, structuredClone(v)] as const)
+        const entries = Array.from(k.entries, ([key, text]) => [key, JSON.parse(text) as unknown] as const)
         entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
         return Option.some({ checkpoint: k.checkpoint, entries })
       }),
@@ -351,9 +351,10 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
       Effect.sync(() => {
         const k = storage.keyed.get(name)
         if ((k?.checkpoint ?? 0) !== expectedCheckpoint) return false
-        // copied before anything changes: entries and checkpoint change together
-        const changed = changes.changed.map(([key, v]) => [key, structuredClone(v)] as const)
-        const target = k ?? { checkpoint: 0, entries: new Map<string, unknown>() }
+        // kept by value (as JSON text: they are JSON values), copied before anything changes:
+        // entries and checkpoint change together
+        const changed = changes.changed.map(([key, v]) => [key, JSON.stringify(v)] as const)
+        const target = k ?? { checkpoint: 0, entries: new Map<string, string>() }
         for (const key of changes.removed) target.entries.delete(key)
         for (const [key, v] of changed) target.entries.set(key, v)
         target.checkpoint = changes.checkpoint
