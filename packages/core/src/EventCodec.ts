@@ -250,7 +250,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     fastDecoders.set(type, f)
     return f
   }
-  const decodePayload = (type: EventType, u: unknown): Result.Result<any, Schema.SchemaError> => {
+  const decodePayload = (type: EventType, u: unknown): Result.Result<unknown, Schema.SchemaError> => {
     const fast = fastOf(type)
     if (fast !== undefined) {
       const out = fast(u)
@@ -258,7 +258,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     }
     return decoderOf(type)(u)
   }
-  const checkedEncode = (type: EventType, a: unknown): Result.Result<any, Schema.SchemaError> => {
+  const checkedEncode = (type: EventType, a: unknown): Result.Result<unknown, Schema.SchemaError> => {
     const fast = fastOf(type)
     if (fast !== undefined) {
       const out = fast(a)
