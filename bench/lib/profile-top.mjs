@@ -1,9 +1,13 @@
 // Summarises a .cpuprofile (from node --cpu-prof): the functions with the most self time, and the
-// most inclusive time. Usage: node bench/lib/profile-top.mjs <file.cpuprofile> [N]
+// most inclusive time. Usage: node bench/lib/profile-top.mjs <file.cpuprofile> [N] [--under=NAME]
+// With --under=NAME only the samples whose stack holds a function named NAME count (the garbage
+// collector's samples have no stack: they are left out then).
 import fs from "node:fs"
 
-const file = process.argv[2]
-const topN = Number(process.argv[3] ?? 25)
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"))
+const under = process.argv.find((a) => a.startsWith("--under="))?.slice("--under=".length)
+const file = positional[0]
+const topN = Number(positional[1] ?? 25)
 const prof = JSON.parse(fs.readFileSync(file, "utf8"))
 const byId = new Map(prof.nodes.map((n) => [n.id, n]))
 const self = new Map()
@@ -20,7 +24,12 @@ const label = (n) => {
 }
 const inclusive = new Map()
 let total = 0
+const within = (id) => {
+  for (let p = id; p !== undefined; p = parent.get(p)) if (byId.get(p).callFrame.functionName === under) return true
+  return false
+}
 for (const [id, us] of counts) {
+  if (under !== undefined && !within(id)) continue
   total += us
   const n = byId.get(id)
   const k = label(n)

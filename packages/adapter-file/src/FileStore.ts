@@ -10,6 +10,7 @@
  *   segments/<20-digit first position>.summary.json   per-segment summary
  *   quarantine/                    cut torn tails and set-aside segments
  *   state/{checkpoints,projections,leases,snapshots}/<escaped name>.json
+ *   state/keyed/<escaped name>.jsonl   keyed projection state: a journal of saves
  * ```
  *
  * One writer process per directory (the lock); any number of read-only
@@ -24,7 +25,7 @@ import { StoreLocked } from "./FileStoreErrors.js"
 import { FileIo, Io } from "./internal/Io.js"
 import { scopedLock } from "./internal/Lock.js"
 import { type Durability, Log, toStoreError, unavailable } from "./internal/Log.js"
-import { escapeName, StateFiles } from "./internal/State.js"
+import { escapeName, KeyedJournals, StateFiles } from "./internal/State.js"
 import type { RecoveryReport, RepairReport } from "./Recovery.js"
 
 type StoredEvent = EventStore.StoredEvent
@@ -182,6 +183,7 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
       () => Effect.promise(() => log.close().catch(() => undefined))
     )
     const state = new StateFiles(directory, io, durability !== "never", readOnly)
+    const keyed = new KeyedJournals(state)
     const pollMillis = Math.max(1, options.pollMillis ?? 50)
 
     const refresh = tryRead(() => log.refresh())
@@ -321,7 +323,20 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
           })
           return true
         }),
-      reset: (name) => stateWrite(() => state.remove("projections", `${escapeName(name)}.json`)),
+      reset: (name) =>
+        stateWrite(async () => {
+          await state.remove("projections", `${escapeName(name)}.json`)
+          await keyed.remove(name)
+        }),
+      loadKeyed: (name) =>
+        stateRead(async () => {
+          const read = await keyed.read(name)
+          return read === undefined
+            ? Option.none()
+            : Option.some({ checkpoint: read.journal.checkpoint, entries: read.entries })
+        }),
+      saveChanges: (name, expectedCheckpoint, changes) =>
+        stateWrite(() => keyed.save(name, expectedCheckpoint, changes)),
       acquireLease: (name, owner, ttlMillis) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) =>
           stateWrite(async () => {

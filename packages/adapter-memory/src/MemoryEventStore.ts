@@ -60,6 +60,8 @@ export interface MemoryStorage {
   readonly ids: Map<string, AppendRules.StoredIdLocation>
   readonly checkpoints: Map<string, number>
   readonly projections: Map<string, ProjectionSnapshot>
+  /** Keyed projection states: checkpoint and entries (key → JSON text of the value) by name. */
+  readonly keyed: Map<string, { checkpoint: number; readonly entries: Map<string, string> }>
   readonly leases: Map<string, { readonly owner: string; readonly expiresAt: number }>
   readonly snapshots: Map<string, StreamSnapshot>
   /** Decoded records by reading codec (a codec other than the writer's decodes lazily). */
@@ -79,6 +81,7 @@ export const makeStorage = (): MemoryStorage => ({
   ids: new Map(),
   checkpoints: new Map(),
   projections: new Map(),
+  keyed: new Map(),
   leases: new Map(),
   snapshots: new Map(),
   decoded: new Map(),
@@ -310,6 +313,29 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
     reset: (name) =>
       Effect.sync(() => {
         storage.projections.delete(name)
+        storage.keyed.delete(name)
+      }),
+    loadKeyed: (name) =>
+      Effect.sync(() => {
+        const k = storage.keyed.get(name)
+        if (k === undefined) return Option.none()
+        const entries = Array.from(k.entries, ([key, text]) => [key, JSON.parse(text) as unknown] as const)
+        entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+        return Option.some({ checkpoint: k.checkpoint, entries })
+      }),
+    saveChanges: (name, expectedCheckpoint, changes) =>
+      Effect.sync(() => {
+        const k = storage.keyed.get(name)
+        if ((k?.checkpoint ?? 0) !== expectedCheckpoint) return false
+        // kept by value (as JSON text: they are JSON values), copied before anything changes:
+        // entries and checkpoint change together
+        const changed = changes.changed.map(([key, v]) => [key, JSON.stringify(v)] as const)
+        const target = k ?? { checkpoint: 0, entries: new Map<string, string>() }
+        for (const key of changes.removed) target.entries.delete(key)
+        for (const [key, v] of changed) target.entries.set(key, v)
+        target.checkpoint = changes.checkpoint
+        storage.keyed.set(name, target)
+        return true
       }),
     acquireLease: (name, owner, ttlMillis) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>

@@ -6,6 +6,11 @@
  * Checkpoints and projection rows record the cluster (`system_identifier`)
  * they were written in.
  *
+ * Keyed projection state lives in `projection_keys` (name, checkpoint) and
+ * `projection_entries` (name, key, value), created on first use; a save is one
+ * statement: the checkpoint's compare-and-set, the removed keys deleted and the
+ * changed entries upserted, all or nothing.
+ *
  * @since 0.1.0
  */
 import { CheckpointStore as Checkpoints } from "@xueshi/core"
@@ -58,6 +63,42 @@ export const makeSide = (
       )
   })
 
+  // the keyed tables, created once (concurrent creators may race: try again)
+  let keyedReady = false
+  const keyedTables = Effect.suspend(() =>
+    keyedReady
+      ? Effect.void
+      : Effect.andThen(
+          one(
+            "keyed projection tables",
+            `CREATE TABLE IF NOT EXISTS ${s}.projection_keys (
+               name text PRIMARY KEY,
+               checkpoint bigint NOT NULL,
+               system_identifier text NOT NULL,
+               updated_at timestamptz NOT NULL DEFAULT now()
+             )`,
+            []
+          ),
+          one(
+            "keyed projection tables",
+            `CREATE TABLE IF NOT EXISTS ${s}.projection_entries (
+               name text NOT NULL,
+               key text NOT NULL,
+               value json NOT NULL,
+               PRIMARY KEY (name, key)
+             )`,
+            []
+          )
+        ).pipe(
+          Effect.retry({ times: 3 }),
+          Effect.tap(() =>
+            Effect.sync(() => {
+              keyedReady = true
+            })
+          )
+        )
+  )
+
   const projections = Checkpoints.ProjectionStore.of({
     load: (name) =>
       Effect.map(
@@ -84,7 +125,71 @@ export const makeSide = (
         ),
         (rows) => (rows[0]?.n ?? 0) > 0
       ),
-    reset: (name) => Effect.asVoid(one(`projection ${name}`, `DELETE FROM ${s}.projections WHERE name = $1`, [name])),
+    reset: (name) =>
+      Effect.andThen(
+        keyedTables,
+        Effect.asVoid(
+          one(
+            `projection ${name}`,
+            `WITH p AS (DELETE FROM ${s}.projections WHERE name = $1),
+                  k AS (DELETE FROM ${s}.projection_keys WHERE name = $1)
+             DELETE FROM ${s}.projection_entries WHERE name = $1`,
+            [name]
+          )
+        )
+      ),
+    loadKeyed: (name) =>
+      Effect.andThen(
+        keyedTables,
+        Effect.map(
+          one<{ checkpoint: number; entries: Array<[string, unknown]> }>(
+            `projection ${name}`,
+            `SELECT k.checkpoint::float8 AS checkpoint,
+                    COALESCE((SELECT json_agg(json_build_array(e.key, e.value))
+                                FROM ${s}.projection_entries e WHERE e.name = $1), '[]'::json) AS entries
+               FROM ${s}.projection_keys k WHERE k.name = $1`,
+            [name]
+          ),
+          (rows) =>
+            Option.map(Option.fromNullishOr(rows[0]), (r) => ({
+              checkpoint: r.checkpoint,
+              entries: [...r.entries].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+            }))
+        )
+      ),
+    saveChanges: (name, expectedCheckpoint, changes) =>
+      Effect.andThen(
+        keyedTables,
+        Effect.map(
+          one<{ n: number }>(
+            `projection ${name}`,
+            `WITH u AS (UPDATE ${s}.projection_keys SET checkpoint = $3::bigint, system_identifier = $6, updated_at = now()
+                         WHERE name = $1 AND checkpoint = $2::bigint RETURNING 1),
+                  i AS (INSERT INTO ${s}.projection_keys (name, checkpoint, system_identifier)
+                        SELECT $1, $3::bigint, $6 WHERE $2::bigint = 0
+                           AND NOT EXISTS (SELECT 1 FROM ${s}.projection_keys WHERE name = $1)
+                        ON CONFLICT (name) DO NOTHING RETURNING 1),
+                  ok AS (SELECT 1 AS one FROM u UNION ALL SELECT 1 FROM i),
+                  d AS (DELETE FROM ${s}.projection_entries e
+                         WHERE e.name = $1 AND e.key IN (SELECT json_array_elements_text($5::json))
+                           AND EXISTS (SELECT 1 FROM ok) RETURNING 1),
+                  w AS (INSERT INTO ${s}.projection_entries (name, key, value)
+                        SELECT $1, c.value->>0, c.value->1 FROM json_array_elements($4::json) c
+                         WHERE EXISTS (SELECT 1 FROM ok)
+                        ON CONFLICT (name, key) DO UPDATE SET value = excluded.value RETURNING 1)
+             SELECT (SELECT count(*) FROM ok)::int AS n`,
+            [
+              name,
+              expectedCheckpoint,
+              changes.checkpoint,
+              JSON.stringify(changes.changed.map(([k, v]) => [k, v ?? null])),
+              JSON.stringify(changes.removed),
+              systemIdentifier
+            ]
+          ),
+          (rows) => (rows[0]?.n ?? 0) > 0
+        )
+      ),
     acquireLease: (name, owner, ttlMillis) =>
       Effect.map(
         one<{ owner: string }>(

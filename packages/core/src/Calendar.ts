@@ -290,8 +290,21 @@ const JSON_SCHEMA_TIME =
   "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?" +
   "(?:Z|\\+(?:[01][0-9]|2[0-3]):[0-5][0-9]|-(?:(?:0[1-9]|1[0-9]|2[0-3]):[0-5][0-9]|00:(?:0[1-9]|[1-5][0-9])))"
 
-/** Epoch milliseconds of an instant text, or `undefined` when it is invalid. */
+/** Instant texts already parsed (a log repeats them: a session's start, its grants' `at`), bounded. */
+const instantMillis = new Map<string, number | undefined>()
+
+/** Epoch milliseconds of an instant text, or `undefined` when it is invalid (memoised). */
 const parseInstantMillis = (s: string): number | undefined => {
+  const hit = instantMillis.get(s)
+  if (hit !== undefined || instantMillis.has(s)) return hit
+  const ms = computeInstantMillis(s)
+  if (instantMillis.size >= 100_000) instantMillis.clear()
+  instantMillis.set(s, ms)
+  return ms
+}
+
+/** Epoch milliseconds of an instant text, or `undefined` when it is invalid. */
+const computeInstantMillis = (s: string): number | undefined => {
   const m = INSTANT.exec(s)
   if (m === null) return undefined
   const y = Number(m[1])

@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import { HashMap, HashSet, Option } from "effect"
 import type { CommandFor } from "./Commands.js"
 import { eventOfCommand } from "./Commands.js"
 import { decideWith, type Facts, type StreamKind } from "./Decider.js"
@@ -28,7 +27,9 @@ export interface SessionFacts {
 
 /**
  * The state of a class stream. Per-member facts are keyed by
- * {@link attendanceKey}`(sessionId, memberId)`.
+ * {@link attendanceKey}`(sessionId, memberId)`. `evolve` never changes a state
+ * it is given (it copies the collection an event changes); the log validator
+ * evolves states it owns in place (`evolveOwned`).
  *
  * @since 0.1.0
  */
@@ -39,15 +40,15 @@ export interface ClassState {
   readonly format?: ClassFormat
   readonly audience?: ReadonlyArray<TraineeCategory>
   readonly capacity?: number
-  readonly sessions: HashMap.HashMap<SessionId, SessionFacts>
+  readonly sessions: ReadonlyMap<SessionId, SessionFacts>
   /** Members ever enrolled: `true` while enrolled, `false` after withdrawal. */
-  readonly enrolled: HashMap.HashMap<MemberId, boolean>
+  readonly enrolled: ReadonlyMap<MemberId, boolean>
   readonly enrolledCount: number
   /** Attended minutes (> 0) per session and member. */
-  readonly attended: HashMap.HashMap<string, number>
-  readonly leave: HashSet.HashSet<string>
+  readonly attended: ReadonlyMap<string, number>
+  readonly leave: ReadonlySet<string>
   /** Made-up minutes per session and member. */
-  readonly madeUp: HashMap.HashMap<string, number>
+  readonly madeUp: ReadonlyMap<string, number>
 }
 
 /**
@@ -66,27 +67,25 @@ export const attendanceKey = (sessionId: string, memberId: string): string => `$
 
 const initialState: ClassState = {
   status: "new",
-  sessions: HashMap.empty(),
-  enrolled: HashMap.empty(),
+  sessions: new Map(),
+  enrolled: new Map(),
   enrolledCount: 0,
-  attended: HashMap.empty(),
-  leave: HashSet.empty(),
-  madeUp: HashMap.empty()
+  attended: new Map(),
+  leave: new Set(),
+  madeUp: new Map()
 }
 
-const isEnrolled = (state: ClassState, memberId: MemberId) =>
-  Option.getOrElse(HashMap.get(state.enrolled, memberId), () => false)
+const isEnrolled = (state: ClassState, memberId: MemberId) => state.enrolled.get(memberId) === true
 
 const liveSession = (
   state: ClassState,
   sessionId: SessionId
 ): { readonly session: SessionFacts } | { readonly error: RuleViolation } => {
-  const s = HashMap.get(state.sessions, sessionId)
-  if (Option.isNone(s))
+  const s = state.sessions.get(sessionId)
+  if (s === undefined)
     return { error: violation("session.unknown", "sessionId", `session ${sessionId} is not scheduled`) }
-  if (s.value.cancelled)
-    return { error: violation("session.cancelled", "sessionId", `session ${sessionId} is cancelled`) }
-  return { session: s.value }
+  if (s.cancelled) return { error: violation("session.cancelled", "sessionId", `session ${sessionId} is cancelled`) }
+  return { session: s }
 }
 
 const notEnrolled = (memberId: MemberId) =>
@@ -139,7 +138,7 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
   }
   switch (event.type) {
     case "SessionScheduled":
-      return HashMap.has(state.sessions, event.data.sessionId)
+      return state.sessions.has(event.data.sessionId)
         ? violation("session.duplicateId", "sessionId", `session ${event.data.sessionId} already exists`)
         : undefined
     case "SessionRescheduled": {
@@ -183,17 +182,17 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
       const k = s.key
-      if (HashMap.has(state.attended, k)) {
+      if (state.attended.has(k)) {
         return violation(
           "attendance.duplicate",
           "memberId",
           `attendance of ${d.memberId} at ${d.sessionId} is already recorded`
         )
       }
-      if (HashSet.has(state.leave, k)) {
+      if (state.leave.has(k)) {
         return violation("attendance.withLeave", "memberId", `member ${d.memberId} has leave for ${d.sessionId}`)
       }
-      if (HashMap.has(state.madeUp, k)) {
+      if (state.madeUp.has(k)) {
         return violation("makeUp.attended", "memberId", `member ${d.memberId} already made up ${d.sessionId}`)
       }
       return exceeds(d.minutes, s.session, d.sessionId)
@@ -203,10 +202,10 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
       const k = s.key
-      if (HashSet.has(state.leave, k)) {
+      if (state.leave.has(k)) {
         return violation("leave.duplicate", "memberId", `member ${d.memberId} already has leave for ${d.sessionId}`)
       }
-      return HashMap.has(state.attended, k)
+      return state.attended.has(k)
         ? violation("attendance.withLeave", "memberId", `member ${d.memberId} attended ${d.sessionId}`)
         : undefined
     }
@@ -215,10 +214,10 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       const s = enrolledAtLiveSession(state, d)
       if ("error" in s) return s.error
       const k = s.key
-      if (HashMap.has(state.attended, k)) {
+      if (state.attended.has(k)) {
         return violation("makeUp.attended", "sessionId", `member ${d.memberId} attended ${d.sessionId}`)
       }
-      if (HashMap.has(state.madeUp, k)) {
+      if (state.madeUp.has(k)) {
         return violation("makeUp.duplicate", "sessionId", `member ${d.memberId} already made up ${d.sessionId}`)
       }
       return exceeds(d.minutes, s.session, d.sessionId)
@@ -228,7 +227,7 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
       const s = liveSession(state, d.sessionId)
       if ("error" in s) return s.error
       const k = attendanceKey(d.sessionId, d.memberId)
-      const current = Option.getOrElse(HashMap.get(state.attended, k), () => 0)
+      const current = state.attended.get(k) ?? 0
       if (current === 0 && !isEnrolled(state, d.memberId)) return notEnrolled(d.memberId)
       if (state.status === "completed" && current === 0 && d.minutes > 0) {
         return violation(
@@ -244,10 +243,10 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
           `attendance of ${d.memberId} at ${d.sessionId} is already ${current}`
         )
       }
-      if (d.minutes > 0 && HashSet.has(state.leave, k)) {
+      if (d.minutes > 0 && state.leave.has(k)) {
         return violation("attendance.withLeave", "minutes", `member ${d.memberId} has leave for ${d.sessionId}`)
       }
-      if (d.minutes > 0 && HashMap.has(state.madeUp, k)) {
+      if (d.minutes > 0 && state.madeUp.has(k)) {
         return violation("makeUp.attended", "minutes", `member ${d.memberId} made up ${d.sessionId}`)
       }
       return exceeds(d.minutes, s.session, d.sessionId)
@@ -257,85 +256,103 @@ const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolati
   }
 }
 
-const evolve = (state: ClassState, event: ClassEvent): ClassState => {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/**
+ * Folds an event into a class state: in place when the caller owns the state
+ * (`owned`: its collections are its own, see {@link ClassDecider}'s `own`),
+ * else into a new state that copies only the collection the event changes.
+ */
+const step = (state: ClassState, event: ClassEvent, owned: boolean): ClassState => {
+  const next: Mutable<ClassState> = owned ? (state as Mutable<ClassState>) : { ...state }
+  const edit = <C extends Map<unknown, unknown> | Set<unknown>>(
+    c: ReadonlyMap<unknown, unknown> | ReadonlySet<unknown>
+  ) => (owned ? c : c instanceof Map ? new Map(c) : new Set(c as ReadonlySet<unknown>)) as C
   switch (event.type) {
     case "ClassPlanned": {
       const d = event.data
-      return {
-        ...state,
-        status: "planned",
-        classId: d.classId,
-        schoolId: d.schoolId,
-        format: d.format,
-        ...(d.audience === undefined ? {} : { audience: d.audience }),
-        ...(d.capacity === undefined ? {} : { capacity: d.capacity })
-      }
+      next.status = "planned"
+      next.classId = d.classId
+      next.schoolId = d.schoolId
+      next.format = d.format
+      if (d.audience !== undefined) next.audience = d.audience
+      if (d.capacity !== undefined) next.capacity = d.capacity
+      return next
     }
     case "SessionScheduled": {
       const d = event.data
-      return {
-        ...state,
-        sessions: HashMap.set(state.sessions, d.sessionId, {
-          minutes: d.minutes,
-          startsAt: d.startsAt,
-          category: d.category,
-          mode: d.mode,
-          cancelled: false
-        })
-      }
+      const sessions = edit<Map<SessionId, SessionFacts>>(state.sessions)
+      sessions.set(d.sessionId, {
+        minutes: d.minutes,
+        startsAt: d.startsAt,
+        category: d.category,
+        mode: d.mode,
+        cancelled: false
+      })
+      next.sessions = sessions
+      return next
     }
-    case "SessionRescheduled": {
+    case "SessionRescheduled":
+    case "SessionCancelled": {
       const d = event.data
-      return {
-        ...state,
-        sessions: HashMap.modify(state.sessions, d.sessionId, (s) => ({
-          ...s,
-          startsAt: d.startsAt,
-          minutes: d.minutes
-        }))
-      }
+      const s = state.sessions.get(d.sessionId)
+      if (s === undefined) return next
+      const sessions = edit<Map<SessionId, SessionFacts>>(state.sessions)
+      sessions.set(
+        d.sessionId,
+        event.type === "SessionCancelled"
+          ? { ...s, cancelled: true }
+          : { ...s, startsAt: event.data.startsAt, minutes: event.data.minutes }
+      )
+      next.sessions = sessions
+      return next
     }
-    case "SessionCancelled":
-      return {
-        ...state,
-        sessions: HashMap.modify(state.sessions, event.data.sessionId, (s) => ({ ...s, cancelled: true }))
-      }
     case "MemberEnrolled":
-      return {
-        ...state,
-        enrolled: HashMap.set(state.enrolled, event.data.memberId, true),
-        enrolledCount: state.enrolledCount + 1
-      }
-    case "EnrollmentWithdrawn":
-      return {
-        ...state,
-        enrolled: HashMap.set(state.enrolled, event.data.memberId, false),
-        enrolledCount: state.enrolledCount - 1
-      }
+    case "EnrollmentWithdrawn": {
+      const enrolled = edit<Map<MemberId, boolean>>(state.enrolled)
+      const on = event.type === "MemberEnrolled"
+      enrolled.set(event.data.memberId, on)
+      next.enrolled = enrolled
+      next.enrolledCount = state.enrolledCount + (on ? 1 : -1)
+      return next
+    }
     case "AttendanceRecorded": {
       const d = event.data
-      return { ...state, attended: HashMap.set(state.attended, attendanceKey(d.sessionId, d.memberId), d.minutes) }
+      const attended = edit<Map<string, number>>(state.attended)
+      attended.set(attendanceKey(d.sessionId, d.memberId), d.minutes)
+      next.attended = attended
+      return next
     }
     case "LeaveGranted": {
       const d = event.data
-      return { ...state, leave: HashSet.add(state.leave, attendanceKey(d.sessionId, d.memberId)) }
+      const leave = edit<Set<string>>(state.leave)
+      leave.add(attendanceKey(d.sessionId, d.memberId))
+      next.leave = leave
+      return next
     }
     case "MakeUpCompleted": {
       const d = event.data
-      return { ...state, madeUp: HashMap.set(state.madeUp, attendanceKey(d.sessionId, d.memberId), d.minutes) }
+      const madeUp = edit<Map<string, number>>(state.madeUp)
+      madeUp.set(attendanceKey(d.sessionId, d.memberId), d.minutes)
+      next.madeUp = madeUp
+      return next
     }
     case "AttendanceCorrected": {
       const d = event.data
       const k = attendanceKey(d.sessionId, d.memberId)
-      return {
-        ...state,
-        attended: d.minutes === 0 ? HashMap.remove(state.attended, k) : HashMap.set(state.attended, k, d.minutes)
-      }
+      const attended = edit<Map<string, number>>(state.attended)
+      if (d.minutes === 0) attended.delete(k)
+      else attended.set(k, d.minutes)
+      next.attended = attended
+      return next
     }
     case "ClassCompleted":
-      return { ...state, status: "completed" }
+      next.status = "completed"
+      return next
   }
 }
+
+const evolve = (state: ClassState, event: ClassEvent): ClassState => step(state, event, false)
 
 /**
  * The class stream kind. Its rules: planned once and first; unique session ids;
@@ -349,6 +366,15 @@ export const ClassDecider: StreamKind<ClassCommand, ClassEvent, ClassState> = {
   category: "class",
   initialState,
   evolve,
+  own: (state) => ({
+    ...state,
+    sessions: new Map(state.sessions),
+    enrolled: new Map(state.enrolled),
+    attended: new Map(state.attended),
+    leave: new Set(state.leave),
+    madeUp: new Map(state.madeUp)
+  }),
+  evolveOwned: (state, event) => step(state, event, true),
   check,
   decide: decideWith((c: ClassCommand) => [eventOfCommand(c) as ClassEvent], check, evolve)
 }

@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Option } from "effect"
 import type { CommandFor } from "./Commands.js"
 import { eventOfCommand } from "./Commands.js"
 import { decideWith, type StreamKind } from "./Decider.js"
@@ -29,7 +28,7 @@ export interface GrantFacts {
  * @since 0.1.0
  */
 export interface CreditState {
-  readonly grants: HashMap.HashMap<GrantId, GrantFacts>
+  readonly grants: ReadonlyMap<GrantId, GrantFacts>
 }
 
 /**
@@ -39,41 +38,42 @@ export interface CreditState {
  */
 export type CreditCommand = CommandFor<CreditEvent>
 
-const initialState: CreditState = { grants: HashMap.empty() }
+const initialState: CreditState = { grants: new Map() }
 
 const check = (state: CreditState, event: CreditEvent) => {
-  const existing = HashMap.get(state.grants, event.data.grantId)
+  const existing = state.grants.get(event.data.grantId)
   switch (event.type) {
     case "CreditGranted":
-      return Option.isSome(existing)
+      return existing !== undefined
         ? violation("credit.duplicateGrant", "grantId", `grant ${event.data.grantId} already exists`)
         : undefined
     case "CreditRevoked":
-      if (Option.isNone(existing)) {
+      if (existing === undefined) {
         return violation("credit.unknownGrant", "grantId", `grant ${event.data.grantId} does not exist`)
       }
-      return existing.value.revoked
+      return existing.revoked
         ? violation("credit.alreadyRevoked", "grantId", `grant ${event.data.grantId} is already revoked`)
         : undefined
   }
 }
 
-const evolve = (state: CreditState, event: CreditEvent): CreditState => {
+/** Folds an event: in place into a state the caller owns, else into a copy of the grants. */
+const step = (state: CreditState, event: CreditEvent, owned: boolean): CreditState => {
+  const id = event.data.grantId
+  if (event.type === "CreditRevoked" && !state.grants.has(id)) return owned ? state : { grants: state.grants }
+  const grants = (owned ? state.grants : new Map(state.grants)) as Map<GrantId, GrantFacts>
   switch (event.type) {
     case "CreditGranted":
-      return {
-        grants: HashMap.set(state.grants, event.data.grantId, {
-          year: event.data.year,
-          hours: event.data.hours,
-          revoked: false
-        })
-      }
+      grants.set(id, { year: event.data.year, hours: event.data.hours, revoked: false })
+      break
     case "CreditRevoked":
-      return {
-        grants: HashMap.modify(state.grants, event.data.grantId, (g) => ({ ...g, revoked: true }))
-      }
+      grants.set(id, { ...(grants.get(id) as GrantFacts), revoked: true })
+      break
   }
+  return owned ? state : { grants }
 }
+
+const evolve = (state: CreditState, event: CreditEvent): CreditState => step(state, event, false)
 
 /**
  * The credit stream kind: a grant id is used once; only an existing, unrevoked
@@ -85,6 +85,8 @@ export const CreditDecider: StreamKind<CreditCommand, CreditEvent, CreditState> 
   category: "credit",
   initialState,
   evolve,
+  own: (state) => ({ grants: new Map(state.grants) }),
+  evolveOwned: (state, event) => step(state, event, true),
   check,
   decide: decideWith((c: CreditCommand) => [eventOfCommand(c) as CreditEvent], check, evolve)
 }

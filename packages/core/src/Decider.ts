@@ -48,6 +48,16 @@ export interface StreamKind<Command, Event extends DomainEvent, State> extends D
   readonly category: StreamCategory
   /** The first rule that `event` breaks given `state` (and `facts`), if any. */
   readonly check: (state: State, event: Event, facts?: Facts) => RuleViolation | undefined
+  /**
+   * A copy of a state that its caller owns (for {@link StreamKind.evolveOwned}); absent when
+   * `evolve` is already cheap.
+   */
+  readonly own?: (state: State) => State
+  /**
+   * `evolve` for a caller that owns the state (made by `own`, never shared, never read again
+   * after this call): may update it in place and return it. Same result as `evolve`.
+   */
+  readonly evolveOwned?: (state: State, event: Event) => State
 }
 
 /**
@@ -56,10 +66,20 @@ export interface StreamKind<Command, Event extends DomainEvent, State> extends D
  * @since 0.1.0
  */
 export const fold = <Event, State>(
-  decider: Pick<Decider<unknown, Event, State>, "initialState" | "evolve">,
+  decider: Pick<Decider<unknown, Event, State>, "initialState" | "evolve"> & {
+    readonly own?: (state: State) => State
+    readonly evolveOwned?: (state: State, event: Event) => State
+  },
   events: Iterable<Event>,
   from: State = decider.initialState
 ): State => {
+  const { own, evolveOwned } = decider
+  if (own !== undefined && evolveOwned !== undefined) {
+    // the fold owns its intermediate states: a copy of `from`, evolved in place
+    let state: State | undefined
+    for (const e of events) state = evolveOwned(state ?? own(from), e)
+    return state ?? from
+  }
   let state = from
   for (const e of events) state = decider.evolve(state, e)
   return state

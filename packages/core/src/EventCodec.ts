@@ -15,6 +15,7 @@ import { isInstant } from "./Calendar.js"
 import { type DomainEvent, EventCatalogue, type EventType, isEventType } from "./Events.js"
 import { fromWire } from "./Hours.js"
 import { UUID_PATTERN } from "./Ids.js"
+import { compile as compileFast, type FastDecoder, REJECT } from "./internal/FastDecode.js"
 import { type RuleViolation, violation } from "./Rules.js"
 import { parseStreamName } from "./StreamName.js"
 import * as StrictJson from "./StrictJson.js"
@@ -241,6 +242,32 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
     return f
   }
 
+  // the fast path of payloads whose schema transforms nothing (internal/FastDecode: it accepts only
+  // what the schema accepts, with the schema's output; the rest goes through the schema)
+  const fastDecoders = new Map<EventType, FastDecoder | undefined>()
+  const fastOf = (type: EventType): FastDecoder | undefined => {
+    if (fastDecoders.has(type)) return fastDecoders.get(type)
+    const f = compileFast(schemaOf(type).ast)
+    fastDecoders.set(type, f)
+    return f
+  }
+  const decodePayload = (type: EventType, u: unknown): Result.Result<unknown, Schema.SchemaError> => {
+    const fast = fastOf(type)
+    if (fast !== undefined) {
+      const out = fast(u)
+      if (out !== REJECT) return Result.succeed(out)
+    }
+    return decoderOf(type)(u)
+  }
+  const checkedEncode = (type: EventType, a: unknown): Result.Result<unknown, Schema.SchemaError> => {
+    const fast = fastOf(type)
+    if (fast !== undefined) {
+      const out = fast(a)
+      if (out !== REJECT) return Result.succeed(out)
+    }
+    return checkedEncoderOf(type)(a)
+  }
+
   const checkedEncoders = new Map<EventType, (a: unknown) => Result.Result<any, Schema.SchemaError>>()
   const checkedEncoderOf = (type: EventType) => {
     let e = checkedEncoders.get(type)
@@ -280,7 +307,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
   const encodePayload: NonNullable<EventCodec["encodePayload"]> = (type, data) => {
     if (!isEventType(type))
       return Result.fail(violation("event.type", "$type", `unknown event type ${JSON.stringify(type)}`))
-    const encoded = checkedEncoderOf(type)(data)
+    const encoded = checkedEncode(type, data)
     if (Result.isFailure(encoded)) return Result.fail(schemaViolation(type, encoded.failure))
     const wire = ordered(type, encoded.success as Record<string, unknown>)
     if (isCatalogueSchema(type)) {
@@ -292,7 +319,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
       return Result.succeed({ wire, data: { ...wire, hours } })
     }
     // another schema (a newer version): only decoding knows its runtime form
-    const decoded = decoderOf(type)(wire)
+    const decoded = decodePayload(type, wire)
     if (Result.isFailure(decoded)) return Result.fail(schemaViolation(type, decoded.failure))
     return Result.succeed({ wire, data: decoded.success as Record<string, unknown> })
   }
@@ -375,7 +402,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
       }
       version++
     }
-    const decoded = decoderOf(type)(payload)
+    const decoded = decodePayload(type, payload)
     if (Result.isFailure(decoded)) return Result.fail(schemaViolation(type, decoded.failure))
     const idField = entry.idField
     const idValue = (decoded.success as Record<string, unknown>)[idField]

@@ -101,6 +101,17 @@ export interface LogValidator {
 const BOM = "\uFEFF"
 
 /**
+ * A record with its version: the same keys in the same order as `{ ...record, version }`, built
+ * field by field (a spread of records of many shapes is megamorphic and slow on this hot path).
+ */
+const withVersion = (record: LogRecord, version: number): LogRecord => {
+  const out: Record<string, unknown> = {}
+  for (const k in record) out[k] = (record as unknown as Record<string, unknown>)[k]
+  out.version = version
+  return out as unknown as LogRecord
+}
+
+/**
  * Makes an incremental validator.
  *
  * @since 0.1.0
@@ -185,7 +196,8 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
         )
       }
     }
-    const state = slot?.state ?? kind.initialState
+    // a new stream's state is the validator's own (a copy of the initial state), evolved in place
+    const state = slot?.state ?? (kind.own === undefined ? kind.initialState : kind.own(kind.initialState))
     const refs = referenceFacts(record)
     const ruleBroken = kind.check(state, record, refs.facts) ?? refs.error
     if (ruleBroken !== undefined) return fail(ruleBroken, stream)
@@ -194,13 +206,12 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
       slot = { category: kind.category, version: 0, state }
       streams.set(stream, slot)
     }
-    slot.state = kind.evolve(state, record)
+    slot.state = kind.evolveOwned === undefined ? kind.evolve(state, record) : kind.evolveOwned(state, record)
     slot.version = expected
     if (record.position !== undefined) lastPosition = record.position
     if (idKey !== undefined) eventIds.set(idKey, fp)
     accepted++
-    const out = record.version === undefined ? ({ ...record, version: expected } as LogRecord) : record
-    return { _tag: "Record", record: out }
+    return { _tag: "Record", record: record.version === undefined ? withVersion(record, expected) : record }
   }
 
   return { push, lines: () => lineNo, accepted: () => accepted, streams }

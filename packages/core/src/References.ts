@@ -9,7 +9,6 @@
  *
  * @since 0.1.0
  */
-import { HashMap, Option } from "effect"
 import type { ClassState } from "./ClassDecider.js"
 import type { Facts } from "./Decider.js"
 import type { DomainEvent } from "./Events.js"
@@ -43,8 +42,7 @@ export const sessionIn = (
   sessionId: string
 ): { readonly cancelled: boolean } | undefined => {
   if (state === undefined || state.status === "new") return undefined
-  const s = HashMap.get(state.sessions, sessionId as SessionId)
-  return Option.isNone(s) ? undefined : s.value
+  return state.sessions.get(sessionId as SessionId)
 }
 
 /**

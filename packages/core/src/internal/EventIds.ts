@@ -99,10 +99,26 @@ export class IdTable {
   private size = 0
   private readonly key = new Uint32Array(4)
 
+  private last: string | undefined
+
   private parse(id: string): void {
-    // a UUID: 8-4-4-4-12 hex digits (the codec checked the pattern)
-    const hex = id.replace(/-/g, "")
-    for (let w = 0; w < 4; w++) this.key[w] = Number.parseInt(hex.slice(8 * w, 8 * w + 8), 16) >>> 0
+    // a UUID: 8-4-4-4-12 hex digits (the codec checked the pattern), either case; the id just
+    // looked up is usually the one stored next
+    if (id === this.last) return
+    this.last = id
+    let w = 0
+    let word = 0
+    let digits = 0
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i)
+      if (c === 0x2d) continue
+      word = word * 16 + (c <= 0x39 ? c - 0x30 : c <= 0x46 ? c - 0x37 : c - 0x57)
+      if (++digits === 8) {
+        this.key[w++] = word >>> 0
+        word = 0
+        digits = 0
+      }
+    }
   }
 
   private slotOf(words: Uint32Array, used: Uint8Array): number {
@@ -143,6 +159,7 @@ export class IdTable {
     const oldUsed = this.used
     this.words = new Uint32Array(oldWords.length * 2)
     this.used = new Uint8Array(oldUsed.length * 2)
+    this.last = undefined // the key buffer is reused below
     for (let j = 0; j < oldUsed.length; j++) {
       if (oldUsed[j] !== 1) continue
       const b = 6 * j

@@ -277,14 +277,25 @@ const accrueWith = (
       else list.push(g)
     }
     const kept = new Set<string>()
+    // nothing held (a first accrual): only this member's earlier wanted grants can share a base,
+    // each one revision up (what the general path below answers then, without its map)
+    const fresh = byBase.size === 0
+    const grantedBases: Array<string> = []
     for (const w of wantedByMember.get(memberId) ?? []) {
-      const same = byBase.get(w.base) ?? []
-      const match = same.find((g) => !g.revoked && !kept.has(g.grantId) && g.hours === w.hours && g.year === w.year)
-      if (match !== undefined) {
-        kept.add(match.grantId)
-        continue
+      let revision: number
+      if (fresh) {
+        revision = 1
+        for (const b of grantedBases) if (b === w.base) revision++
+        grantedBases.push(w.base)
+      } else {
+        const same = byBase.get(w.base) ?? NONE
+        const match = same.find((g) => !g.revoked && !kept.has(g.grantId) && g.hours === w.hours && g.year === w.year)
+        if (match !== undefined) {
+          kept.add(match.grantId)
+          continue
+        }
+        revision = same.reduce((n, g) => Math.max(n, parseGrantId(g.grantId)?.revision ?? 0), 0) + 1
       }
-      const revision = same.reduce((n, g) => Math.max(n, parseGrantId(g.grantId)?.revision ?? 0), 0) + 1
       const grantId = `${w.base}:r${revision}`
       grants.push(
         makeCommand("GrantCredit", {
@@ -300,7 +311,8 @@ const accrueWith = (
         })
       )
       // a second wanted grant with the same base (never happens for distinct parts) gets the next revision
-      byBase.set(w.base, [...same, { grantId, revoked: true } as unknown as Facts.GrantFact])
+      if (!fresh)
+        byBase.set(w.base, [...(byBase.get(w.base) ?? NONE), { grantId, revoked: true } as unknown as Facts.GrantFact])
     }
     for (const g of held) {
       if (g.revoked || kept.has(g.grantId) || g.source.kind !== "session") continue
@@ -324,8 +336,11 @@ const accrueWith = (
       )
     }
   }
-  return [...revokes, ...grants]
+  for (const g of grants) revokes.push(g)
+  return revokes
 }
+
+const NONE: ReadonlyArray<Facts.GrantFact> = []
 
 /**
  * The credit commands still missing for one class: revocations first, then

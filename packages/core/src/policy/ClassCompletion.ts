@@ -242,5 +242,6 @@ export const make = (
     return c === undefined ? undefined : evaluateClass(c, policy, q.asOf, q.memberId)
   },
   encodeState: toJsonValue,
-  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState,
+  keyed: Facts.keyedFacts
 })

@@ -221,5 +221,6 @@ export const make = (policy: PolicySet): Projection<Facts.FactsState, CourseMixQ
   apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) => evaluateMix(state, policy.courseMix, q.target, q.asOf),
   encodeState: toJsonValue,
-  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState,
+  keyed: Facts.keyedFacts
 })

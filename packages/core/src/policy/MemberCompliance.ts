@@ -33,7 +33,7 @@ import type { LocalDate } from "../Calendar.js"
 import * as Calendar from "../Calendar.js"
 import * as Hours from "../Hours.js"
 import { type CreditPolicy, firstMismatch, type GrantFilter, matchesFilter } from "./CreditPolicy.js"
-import type { CountedGrant, ExcludedGrant, Explanation, GrantLine } from "./Explanation.js"
+import type { CountedGrant, ExcludedGrant, Explanation } from "./Explanation.js"
 import * as Facts from "./Facts.js"
 import type { PolicySet } from "./PolicySet.js"
 import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
@@ -103,16 +103,37 @@ const inWindow = (g: Facts.GrantFact, w: DateWindow): boolean =>
     ? g.year >= w.years.from && g.year <= w.years.to
     : g.date >= w.from && (w.to === undefined || g.date <= w.to)
 
-const lineOf = (g: Facts.GrantFact, format: string | undefined): GrantLine => ({
-  grantId: g.grantId,
-  year: g.year,
-  date: g.date,
-  granted: g.hours,
-  source: g.source,
-  ...(g.category === undefined ? {} : { category: g.category }),
-  ...(g.mode === undefined ? {} : { mode: g.mode }),
-  ...(format === undefined ? {} : { format })
-})
+/**
+ * A grant's line with `hours` (and `reason`) last: the keys and their order of
+ * `{ ...line, hours, reason }`, built field by field (spreads are slow on this hot path).
+ */
+function lineOf(g: Facts.GrantFact, format: string | undefined, hours: Hours.Hours): CountedGrant
+function lineOf(
+  g: Facts.GrantFact,
+  format: string | undefined,
+  hours: Hours.Hours,
+  reason: ExcludedGrant["reason"]
+): ExcludedGrant
+function lineOf(
+  g: Facts.GrantFact,
+  format: string | undefined,
+  hours: Hours.Hours,
+  reason?: ExcludedGrant["reason"]
+): CountedGrant | ExcludedGrant {
+  const line: Record<string, unknown> = {
+    grantId: g.grantId,
+    year: g.year,
+    date: g.date,
+    granted: g.hours,
+    source: g.source
+  }
+  if (g.category !== undefined) line.category = g.category
+  if (g.mode !== undefined) line.mode = g.mode
+  if (format !== undefined) line.format = format
+  line.hours = hours
+  if (reason !== undefined) line.reason = reason
+  return line as unknown as CountedGrant
+}
 
 /** Counts a member's grants in a window up to a date, under a filter and the credit policy's caps. */
 const tally = (
@@ -133,9 +154,8 @@ const tally = (
   for (const g of grants) {
     const classId = g.source.kind === "session" ? g.source.classId : undefined
     const format = classId === undefined ? undefined : facts.classes.get(classId)?.format
-    const line = lineOf(g, format)
     if (g.revoked) {
-      excluded.push({ ...line, hours: g.hours, reason: { kind: "revoked", reason: g.revokedReason ?? "" } })
+      excluded.push(lineOf(g, format, g.hours, { kind: "revoked", reason: g.revokedReason ?? "" }))
       continue
     }
     const shape = { mode: g.mode, category: g.category, format, sourceKind: g.source.kind }
@@ -150,11 +170,14 @@ const tally = (
               : field === "formats"
                 ? format
                 : g.source.kind
-        excluded.push({
-          ...line,
-          hours: g.hours,
-          reason: { kind: "filter", field, value, allowed: (filter[field] ?? []) as ReadonlyArray<string> }
-        })
+        excluded.push(
+          lineOf(g, format, g.hours, {
+            kind: "filter",
+            field,
+            value,
+            allowed: (filter[field] ?? []) as ReadonlyArray<string>
+          } as ExcludedGrant["reason"])
+        )
         continue
       }
     }
@@ -173,14 +196,18 @@ const tally = (
       used.set(k, (used.get(k) ?? 0) + allowed)
     }
     if (allowed > 0) {
-      counted.push({ line: { ...line, hours: Hours.make(allowed) }, ...(classId === undefined ? {} : { classId }) })
+      const line = lineOf(g, format, Hours.make(allowed))
+      counted.push(classId === undefined ? { line } : { line, classId })
     }
     if (binding !== undefined && allowed < g.hours) {
-      excluded.push({
-        ...line,
-        hours: Hours.make(g.hours - allowed),
-        reason: { kind: "cap", capId: binding.id, maxHours: binding.maxHours, year: g.year }
-      })
+      excluded.push(
+        lineOf(g, format, Hours.make(g.hours - allowed), {
+          kind: "cap",
+          capId: binding.id,
+          maxHours: binding.maxHours,
+          year: g.year
+        })
+      )
     }
   }
   return { counted, excluded }
@@ -381,5 +408,6 @@ export const make = (
       .filter((r) => q.requirementId === undefined || r.id === q.requirementId)
       .map((r) => evaluate(state, policy, r, q.memberId, q.asOf, q.year)),
   encodeState: toJsonValue,
-  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState,
+  keyed: Facts.keyedFacts
 })

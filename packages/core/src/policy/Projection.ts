@@ -41,6 +41,23 @@ export interface Projection<State, Query, Answer> {
   readonly encodeState: (state: State) => unknown
   /** The state from a JSON value written by `encodeState`. */
   readonly decodeState: (json: unknown) => State
+  /** The state as entries by key, for runners that save only the changed ones (see {@link KeyedEntries}). */
+  readonly keyed?: KeyedEntries<State>
+}
+
+/**
+ * A state made of entries by key: the keys a record can change, and each
+ * entry's JSON form (`undefined`: no entry under the key). A projection runner
+ * over a store that keeps keyed state saves, after a batch, only the entries its
+ * records changed. Law: `decodeEntries` of every key's `encodeEntry` answers
+ * every query like the state.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedEntries<State> {
+  readonly keysOf: (record: DomainEvent) => Iterable<string>
+  readonly encodeEntry: (state: State, key: string) => unknown
+  readonly decodeEntries: (entries: Iterable<readonly [string, unknown]>) => State
 }
 
 /**

@@ -276,5 +276,6 @@ export const make = (policy: PolicySet): Projection<Facts.FactsState, RollupQuer
   apply: (state, record) => Facts.applyFact(state, record, policy.timeZone),
   query: (state, q) => evaluateRollup(state, policy, q),
   encodeState: toJsonValue,
-  decodeState: (json) => fromJsonValue(json) as Facts.FactsState
+  decodeState: (json) => fromJsonValue(json) as Facts.FactsState,
+  keyed: Facts.keyedFacts
 })

@@ -34,9 +34,40 @@ export interface ProjectionSnapshot {
 }
 
 /**
+ * A keyed projection state as saved: its checkpoint and its entries (key → the
+ * projection's JSON encoding of that entry), sorted by key.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedSnapshot {
+  readonly checkpoint: number
+  readonly entries: ReadonlyArray<readonly [string, unknown]>
+}
+
+/**
+ * The change of a keyed projection state since its last save: the entries
+ * written (key → JSON value), the keys removed, and the checkpoint they reach.
+ * A key is in at most one of `changed` and `removed`.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedChanges {
+  readonly checkpoint: number
+  readonly changed: ReadonlyArray<readonly [string, unknown]>
+  readonly removed: ReadonlyArray<string>
+}
+
+/**
  * Projection state stores: state and checkpoint saved in one step (atomically
  * where the backend allows), guarded by compare-and-set on the checkpoint, and
  * a lease so that one writer at a time runs a projection.
+ *
+ * A store may also keep **keyed** state (`loadKeyed` / `saveChanges`): a
+ * projection whose state is a set of entries saves only the entries a batch
+ * changed, with the checkpoint, in one step; so a save costs what changed, not
+ * the whole state. A name's keyed state is kept apart from its whole state
+ * (`save`/`load`), with its own checkpoint; `reset` removes both. A store
+ * without them runs every projection with whole-state saves.
  *
  * @since 0.1.0
  */
@@ -53,8 +84,20 @@ export class ProjectionStore extends Context.Service<
       expectedCheckpoint: number,
       snapshot: ProjectionSnapshot
     ) => Effect.Effect<boolean, ReadError>
-    /** Removes a projection's state and checkpoint (for a rebuild from zero). */
+    /** Removes a projection's state and checkpoint, whole and keyed (for a rebuild from zero). */
     readonly reset: (name: string) => Effect.Effect<void, ReadError>
+    /** The keyed state of `name` and its checkpoint (none: nothing saved keyed). */
+    readonly loadKeyed?: (name: string) => Effect.Effect<Option.Option<KeyedSnapshot>, ReadError>
+    /**
+     * Applies `changes` to the keyed state of `name` and sets its checkpoint, if its
+     * checkpoint is `expectedCheckpoint` now (0: none saved); answers whether it did.
+     * The entries and the checkpoint change together or not at all.
+     */
+    readonly saveChanges?: (
+      name: string,
+      expectedCheckpoint: number,
+      changes: KeyedChanges
+    ) => Effect.Effect<boolean, ReadError>
     /**
      * Takes or renews the lease of `name` for `owner` until `ttlMillis` from now;
      * answers whether `owner` holds it. Another owner's live lease is refused.

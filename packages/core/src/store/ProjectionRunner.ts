@@ -62,6 +62,30 @@ export interface RunnableProjection<State> {
   readonly apply: (state: State, record: StoredEvent) => State
   readonly encodeState: (state: State) => unknown
   readonly decodeState: (json: unknown) => State
+  /** The state as entries by key: a store that keeps keyed state saves only the changed ones. */
+  readonly keyed?: KeyedState<State>
+}
+
+/**
+ * A projection state made of entries by key (the fact store's schools, members,
+ * classes and credit ledgers, say): which keys a record can change, and each
+ * entry's JSON form. With it, a runner over a store that keeps keyed state
+ * (`ProjectionStore.saveChanges`) saves after a batch only the entries that the
+ * batch's records changed, so a save costs what changed; elsewhere it saves the
+ * whole state (`encodeState`), as for any projection.
+ *
+ * Law: `decodeEntries` of the entries `encodeEntry` gives for every key ever
+ * answered by `keysOf` answers every query like the state itself.
+ *
+ * @since 0.1.0
+ */
+export interface KeyedState<State> {
+  /** The keys of the entries that applying `record` may change (or remove). */
+  readonly keysOf: (record: StoredEvent) => Iterable<string>
+  /** The JSON form of an entry, or `undefined` when the state holds none under `key` (removed). */
+  readonly encodeEntry: (state: State, key: string) => unknown
+  /** A state from entries (as `encodeEntry` wrote them), in any order. */
+  readonly decodeEntries: (entries: Iterable<readonly [string, unknown]>) => State
 }
 
 /**
@@ -77,6 +101,8 @@ export interface BatchHandler<State, E = never, R = never> {
   readonly handleBatch: (state: State, records: ReadonlyArray<StoredEvent>) => Effect.Effect<State, E, R>
   readonly encodeState: (state: State) => unknown
   readonly decodeState: (json: unknown) => State
+  /** Keyed saves (see {@link KeyedState}); only for handlers whose state is changed by `keysOf` alone. */
+  readonly keyed?: KeyedState<State>
 }
 
 /**
@@ -189,7 +215,8 @@ export const handlerOf = <State>(projection: RunnableProjection<State>): BatchHa
       return s
     }),
   encodeState: projection.encodeState,
-  decodeState: projection.decodeState
+  decodeState: projection.decodeState,
+  ...(projection.keyed === undefined ? {} : { keyed: projection.keyed })
 })
 
 /**
@@ -238,14 +265,47 @@ export const startWith = <State, E, R>(
       progress = Deferred.makeUnsafe<void>()
       Deferred.doneUnsafe(previous, Exit.void)
     }
-    const adopt = (snapshot: Option.Option<{ readonly checkpoint: number; readonly state: unknown }>) =>
+    // keyed saves when both the handler and the store know them; else whole-state saves
+    const keyed =
+      handler.keyed !== undefined && projections.saveChanges !== undefined && projections.loadKeyed !== undefined
+        ? { state: handler.keyed, save: projections.saveChanges, load: projections.loadKeyed }
+        : undefined
+    /** Keys changed since the last save (keyed saves). */
+    const pending = new Set<string>()
+    type Saved = Option.Option<{ readonly checkpoint: number; readonly decode: () => State }>
+    // suspended: every run reads the store again
+    const loadSaved: Effect.Effect<Saved, ReadError> = Effect.suspend(() =>
+      keyed === undefined
+        ? Effect.map(projections.load(name), (o) =>
+            Option.map(o, (s) => ({ checkpoint: s.checkpoint, decode: () => handler.decodeState(s.state) }))
+          )
+        : Effect.map(keyed.load(name), (o) =>
+            Option.map(o, (s) => ({ checkpoint: s.checkpoint, decode: () => keyed.state.decodeEntries(s.entries) }))
+          )
+    )
+    const adopt = (snapshot: Saved) =>
       Effect.sync(() => {
-        state = Option.isSome(snapshot) ? handler.decodeState(snapshot.value.state) : handler.initial()
+        state = Option.isSome(snapshot) ? snapshot.value.decode() : handler.initial()
         checkpoint = Option.isSome(snapshot) ? snapshot.value.checkpoint : 0
         savedCheckpoint = checkpoint
         unsaved = 0
+        pending.clear()
         signal()
       })
+    /** Saves state and checkpoint (whole, or the changed entries), expecting the saved checkpoint. */
+    const saveState = (next: State, position: number): Effect.Effect<boolean, ReadError> => {
+      if (keyed === undefined) {
+        return projections.save(name, savedCheckpoint, { checkpoint: position, state: handler.encodeState(next) })
+      }
+      const changed: Array<readonly [string, unknown]> = []
+      const removed: Array<string> = []
+      for (const k of Array.from(pending).sort()) {
+        const v = keyed.state.encodeEntry(next, k)
+        if (v === undefined) removed.push(k)
+        else changed.push([k, v])
+      }
+      return keyed.save(name, savedCheckpoint, { checkpoint: position, changed, removed })
+    }
 
     /** Waits as a follower (refreshing from the saved state) until the lease is ours. */
     const acquire = Effect.gen(function* () {
@@ -255,7 +315,7 @@ export const startWith = <State, E, R>(
           return
         }
         leader = false
-        const saved = yield* projections.load(name)
+        const saved = yield* loadSaved
         if ((Option.isSome(saved) ? saved.value.checkpoint : 0) !== checkpoint) yield* adopt(saved)
         yield* Effect.sleep(beat)
       }
@@ -272,6 +332,7 @@ export const startWith = <State, E, R>(
       Effect.gen(function* () {
         const last = records[records.length - 1] as StoredEvent
         const relevant = filtered ? records.filter((r) => matchesFilter(filter, r)) : records
+        if (keyed !== undefined) for (const r of relevant) for (const k of keyed.state.keysOf(r)) pending.add(k)
         const next = relevant.length === 0 ? state : yield* handler.handleBatch(state, relevant)
         const head = yield* store.head()
         const now = yield* Clock.currentTimeMillis
@@ -279,12 +340,12 @@ export const startWith = <State, E, R>(
         const due =
           cadence === undefined || unsaved >= saveEvents || now - lastSaveAt >= saveMillis || last.position >= head
         if (due) {
-          const encoded = handler.encodeState(next)
           if (!(yield* projections.acquireLease(name, owner, ttl))) return yield* new LeaseLost()
-          const saved = yield* projections.save(name, savedCheckpoint, { checkpoint: last.position, state: encoded })
+          const saved = yield* saveState(next, last.position)
           if (!saved) return yield* new LeaseLost()
           savedCheckpoint = last.position
           unsaved = 0
+          pending.clear()
           lastSaveAt = now
         }
         state = next
@@ -308,7 +369,7 @@ export const startWith = <State, E, R>(
 
     const consume = Effect.gen(function* () {
       yield* acquire
-      yield* adopt(yield* projections.load(name))
+      yield* adopt(yield* loadSaved)
       const run = store.subscribe({ after: checkpoint }).pipe(
         Stream.chunks,
         Stream.runForEach((chunk) =>

@@ -1,5 +1,5 @@
 import { fc, test } from "@fast-check/vitest"
-import { Context, Effect, Exit, HashMap, Layer, Option, Schedule, Stream } from "effect"
+import { Context, Effect, Exit, Layer, Option, Schedule, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   CheckpointStore,
@@ -176,11 +176,7 @@ describe("snapshots", () => {
     decode: (u) =>
       Array.isArray(u)
         ? {
-            grants: u.reduce(
-              (m: CreditDecider.CreditState["grants"], [k, v]: [Ids.GrantId, CreditDecider.GrantFacts]) =>
-                HashMap.set(m, k, v),
-              HashMap.empty()
-            )
+            grants: new Map(u as Array<[Ids.GrantId, CreditDecider.GrantFacts]>)
           }
         : undefined
   }

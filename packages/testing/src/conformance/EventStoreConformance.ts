@@ -26,18 +26,21 @@ import { registrarOf, skipWithReason, type TestRegistrar } from "../Registrar.js
 import { type Check, checks as portChecks } from "./Checks.js"
 import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
 
+import { keyedStateChecks } from "./KeyedStateChecks.js"
 import { transferChecks } from "./TransferChecks.js"
 
 export type { Check } from "./Checks.js"
+export { keyedStateChecks } from "./KeyedStateChecks.js"
 export { transferChecks } from "./TransferChecks.js"
 
 /**
  * Every check of the suite: the port's (`Checks.ts`), then import, export and
- * integrity across streams (`TransferChecks.ts`).
+ * integrity across streams (`TransferChecks.ts`), then keyed projection state
+ * (`KeyedStateChecks.ts`).
  *
  * @since 0.1.0
  */
-export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks]
+export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks, ...keyedStateChecks]
 export {
   type CheckContext,
   ConformanceFailure,
