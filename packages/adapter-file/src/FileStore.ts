@@ -25,7 +25,7 @@ import { StoreLocked } from "./FileStoreErrors.js"
 import { FileIo, Io } from "./internal/Io.js"
 import { scopedLock } from "./internal/Lock.js"
 import { type Durability, Log, toStoreError, unavailable } from "./internal/Log.js"
-import { escapeName, KeyedJournals, StateFiles } from "./internal/State.js"
+import { escapeName, KeyedJournals, StateFiles, snapshotFileName } from "./internal/State.js"
 import type { RecoveryReport, RepairReport } from "./Recovery.js"
 
 type StoredEvent = EventStore.StoredEvent
@@ -355,7 +355,7 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
         })
     })
 
-    const snapshotFile = (stream: string, key: string) => `${escapeName(stream)}.${escapeName(key)}.json`
+    const snapshotFile = snapshotFileName
     const snapshots = CheckpointStore.SnapshotStore.of({
       load: (stream, key) =>
         stateRead(async () => {

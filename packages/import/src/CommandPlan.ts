@@ -123,10 +123,18 @@ export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Ef
     const kind = StreamKinds.StreamKinds[categoryOf(name)]
     return Stream.runFold(
       store.readStream(name),
-      () => ({ state: kind.initialState as unknown, version: 0, stored: [] as Array<PlannedEvent> }),
+      // the fold owns its state (a copy, evolved in place where the kind allows): linear in the stream
+      () => ({
+        state: (kind.own === undefined ? kind.initialState : kind.own(kind.initialState)) as unknown,
+        version: 0,
+        stored: [] as Array<PlannedEvent>
+      }),
       (acc, r) => {
         const event = { type: r.type, data: r.data } as Events.DomainEvent
-        acc.state = kind.evolve(acc.state, event)
+        acc.state =
+          kind.own !== undefined && kind.evolveOwned !== undefined
+            ? kind.evolveOwned(acc.state, event)
+            : kind.evolve(acc.state, event)
         acc.version = r.version
         acc.stored.push({ event, id: r.id ?? "", meta: (r.meta ?? {}) as Record<string, unknown> })
         return acc

@@ -34,6 +34,20 @@ export const escapeName = (name: string): string => {
   return out
 }
 
+/**
+ * The file name of a stream's snapshot under a key: `<stream>.<key>.json` (both
+ * escaped) while that fits in 200 bytes — every file system's 255-byte name
+ * limit with room to spare — and otherwise the stream's first 60 escaped
+ * characters, `~` and 40 hex digits of the SHA-256 of the pair. A hashed name
+ * has no `.` before `.json`, so it never equals a plain one.
+ */
+export const snapshotFileName = (stream: string, key: string): string => {
+  const plain = `${escapeName(stream)}.${escapeName(key)}.json`
+  if (plain.length <= 200) return plain
+  const digest = createHash("sha256").update(stream).update("\u0000").update(key).digest("hex").slice(0, 40)
+  return `${escapeName(stream).slice(0, 60)}~${digest}.json`
+}
+
 export class StateFiles {
   private chain: Promise<unknown> = Promise.resolve()
 

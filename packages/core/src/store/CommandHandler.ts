@@ -150,10 +150,18 @@ export const load = <Command, Event, State>(
         }
       }
     }
+    // the fold owns its state (a copy, evolved in place where the decider allows): linear in the stream
+    const { own, evolveOwned } = decider
+    const owned = own !== undefined && evolveOwned !== undefined
     const tail = yield* Stream.runFold(
       store.readStream(stream, { from: version + 1 }),
-      () => ({ state, version }),
-      (acc, record) => ({ state: decider.evolve(acc.state, record as unknown as Event), version: record.version })
+      () => ({ state: owned ? own(state) : state, version }),
+      (acc, record) => {
+        const event = record as unknown as Event
+        acc.state = owned ? evolveOwned(acc.state, event) : decider.evolve(acc.state, event)
+        acc.version = record.version
+        return acc
+      }
     )
     if (snapshotVersion > 0 && tail.version === snapshotVersion) {
       // no tail: make sure the snapshot is not ahead of the stream (a store restored from an older backup)
