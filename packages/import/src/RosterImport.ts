@@ -22,7 +22,7 @@
  * @since 0.1.0
  */
 import { ClassDecider, type EventStore, type Ids, Input, type StoreErrors } from "@xueshi/core"
-import { Effect, HashMap, HashSet, Option, Result, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { parse as parseUuid, v5 as uuidv5 } from "uuid"
 import * as CommandPlan from "./CommandPlan.js"
 import type * as RosterEntries from "./RosterEntries.js"
@@ -170,9 +170,7 @@ const importOnce = (sheet: Sheet, options: RosterImportOptions) =>
     // what deciding needs beyond the class stream: the members to enrol (registered? their categories)
     const initial = loaded.state as ClassDecider.ClassState
     const toEnrol = new Set<string>()
-    for (const e of entries)
-      if (!Option.getOrElse(HashMap.get(initial.enrolled, e.memberId as Ids.MemberId), () => false))
-        toEnrol.add(e.memberId)
+    for (const e of entries) if (!(initial.enrolled.get(e.memberId as Ids.MemberId) ?? false)) toEnrol.add(e.memberId)
     for (const memberId of toEnrol)
       yield* plan.prepare("EnrollMember", {
         classId: options.classId,
@@ -244,10 +242,10 @@ const changesOf = (
 ): ReadonlyArray<Change> | { readonly unchangeable: string } => {
   const base = { classId: state.classId as string, sessionId: e.sessionId, memberId: e.memberId }
   const key = ClassDecider.attendanceKey(e.sessionId, e.memberId)
-  const attended = Option.getOrUndefined(HashMap.get(state.attended, key))
-  const leave = HashSet.has(state.leave, key)
-  const madeUp = Option.getOrUndefined(HashMap.get(state.madeUp, key))
-  const enrolled = Option.getOrElse(HashMap.get(state.enrolled, e.memberId as Ids.MemberId), () => false)
+  const attended = state.attended.get(key)
+  const leave = state.leave.has(key)
+  const madeUp = state.madeUp.get(key)
+  const enrolled = state.enrolled.get(e.memberId as Ids.MemberId) ?? false
   const out: Array<Change> = []
   if (!enrolled)
     out.push(["EnrollMember", { classId: base.classId, memberId: e.memberId, at: firstStart ?? session.startsAt }])

@@ -20,7 +20,7 @@
  * @since 0.1.0
  */
 import { Calendar, ClassDecider, EventStore, type Events, Ids, type StoreErrors } from "@xueshi/core"
-import { Effect, HashMap, Option, Result, Schema, Stream } from "effect"
+import { Effect, Option, Result, Schema, Stream } from "effect"
 import * as CommandPlan from "./CommandPlan.js"
 import { eventIdOf } from "./RosterImport.js"
 import type { ExternalTarget, SessionTarget, XapiMapping } from "./XapiMapping.js"
@@ -326,7 +326,9 @@ const importOnce = (
                 const loaded = yield* plan.stream(`class-${e.data.classId}`)
                 const state = loaded.state as ClassDecider.ClassState
                 const now = Option.getOrUndefined(
-                  HashMap.get(state.attended, ClassDecider.attendanceKey(e.data.sessionId, e.data.memberId))
+                  Option.fromNullishOr(
+                    state.attended.get(ClassDecider.attendanceKey(e.data.sessionId, e.data.memberId))
+                  )
                 )
                 if (now === undefined) continue
                 const data = {
@@ -379,20 +381,24 @@ const importOnce = (
               )
             const loaded = yield* plan.stream(`class-${target.classId}`)
             const state = loaded.state as ClassDecider.ClassState
-            const session = HashMap.get(state.sessions, target.sessionId as Ids.SessionId)
+            const session = Option.fromNullishOr(state.sessions.get(target.sessionId as Ids.SessionId))
             const full = Option.isSome(session) ? session.value.minutes : undefined
             const want = minutes ?? full ?? 0
             const base = { classId: target.classId, sessionId: target.sessionId, memberId }
-            const enrolled = Option.getOrElse(HashMap.get(state.enrolled, memberId as Ids.MemberId), () => false)
+            const enrolled = Option.getOrElse(
+              Option.fromNullishOr(state.enrolled.get(memberId as Ids.MemberId)),
+              () => false
+            )
             if (
               !enrolled &&
               !(yield* run("EnrollMember", { classId: target.classId, memberId, at: x.at }, "actor.account"))
             )
               return false
             const now = Option.getOrUndefined(
-              HashMap.get(
-                (loaded.state as ClassDecider.ClassState).attended,
-                ClassDecider.attendanceKey(target.sessionId, memberId)
+              Option.fromNullishOr(
+                (loaded.state as ClassDecider.ClassState).attended.get(
+                  ClassDecider.attendanceKey(target.sessionId, memberId)
+                )
               )
             )
             if (now === want) return true

@@ -1,6 +1,6 @@
 import { ClassDecider, CommandHandler } from "@xueshi/core"
 import { RosterImport, type RosterSheet } from "@xueshi/import"
-import { Effect, HashMap, HashSet, Option } from "effect"
+import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { exportedAfterSeed, withClass } from "./fixtures.js"
@@ -71,9 +71,9 @@ const says = (state: ClassDecider.ClassState, k: string) => {
   const [session, member] = k.split("/") as [string, string]
   const key = ClassDecider.attendanceKey(session, member)
   return {
-    attended: Option.getOrUndefined(HashMap.get(state.attended, key)),
-    leave: HashSet.has(state.leave, key),
-    madeUp: Option.getOrUndefined(HashMap.get(state.madeUp, key))
+    attended: state.attended.get(key),
+    leave: state.leave.has(key),
+    madeUp: state.madeUp.get(key)
   }
 }
 

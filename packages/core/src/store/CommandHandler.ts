@@ -151,7 +151,10 @@ export const load = <Command, Event, State>(
       }
     }
     // the fold owns its state (a copy, evolved in place where the decider allows): linear in the stream
-    const { own, evolveOwned } = decider
+    const { own, evolveOwned } = decider as {
+      readonly own?: (state: State) => State
+      readonly evolveOwned?: (state: State, event: Event) => State
+    }
     const owned = own !== undefined && evolveOwned !== undefined
     const tail = yield* Stream.runFold(
       store.readStream(stream, { from: version + 1 }),
