@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import { CheckpointStore as Checkpoints } from "@xueshi/core"
+import { CheckpointStore as Checkpoints, type StoreErrors } from "@xueshi/core"
 import { Effect, Option } from "effect"
 import type { SqlClient } from "effect/sql"
 import { unavailable } from "./PostgresWrites.js"
@@ -65,38 +65,40 @@ export const makeSide = (
 
   // the keyed tables, created once (concurrent creators may race: try again)
   let keyedReady = false
-  const keyedTables = Effect.suspend(() =>
-    keyedReady
-      ? Effect.void
-      : Effect.andThen(
-          one(
-            "keyed projection tables",
-            `CREATE TABLE IF NOT EXISTS ${s}.projection_keys (
+  const keyedTables: Effect.Effect<void, StoreErrors.StoreUnavailable> = Effect.suspend(
+    (): Effect.Effect<void, StoreErrors.StoreUnavailable> =>
+      keyedReady
+        ? Effect.void
+        : Effect.andThen(
+            one(
+              "keyed projection tables",
+              `CREATE TABLE IF NOT EXISTS ${s}.projection_keys (
                name text PRIMARY KEY,
                checkpoint bigint NOT NULL,
                system_identifier text NOT NULL,
                updated_at timestamptz NOT NULL DEFAULT now()
              )`,
-            []
-          ),
-          one(
-            "keyed projection tables",
-            `CREATE TABLE IF NOT EXISTS ${s}.projection_entries (
+              []
+            ),
+            one(
+              "keyed projection tables",
+              `CREATE TABLE IF NOT EXISTS ${s}.projection_entries (
                name text NOT NULL,
                key text NOT NULL,
                value json NOT NULL,
                PRIMARY KEY (name, key)
              )`,
-            []
+              []
+            )
+          ).pipe(
+            Effect.retry({ times: 3 }),
+            Effect.asVoid,
+            Effect.tap(() =>
+              Effect.sync(() => {
+                keyedReady = true
+              })
+            )
           )
-        ).pipe(
-          Effect.retry({ times: 3 }),
-          Effect.tap(() =>
-            Effect.sync(() => {
-              keyedReady = true
-            })
-          )
-        )
   )
 
   const projections = Checkpoints.ProjectionStore.of({

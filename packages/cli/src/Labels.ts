@@ -66,7 +66,7 @@ const zh: Record<string, string> = {
   claimedTraineeTimes: "认领人次",
   claimedClasses: "认领班次",
   complianceRate: "达标率",
-  deliveryRate: "完成率",
+  deliveryRate: "人次完成率（培训/认领）",
   schools: "各级党校",
   school: "党校",
   schoolId: "党校编号",
