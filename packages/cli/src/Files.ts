@@ -1,25 +1,32 @@
 /**
- * File helpers of the commands: a log read line by line, a path checked readable (exit 1 with a
+ * File helpers of the commands: a log read as strict bytes, a path checked readable (exit 1 with a
  * hint otherwise), a text written where `--out` says (exit 3 when it cannot be).
  *
  * @since 0.1.0
  */
-import { createReadStream } from "node:fs"
+import { createReadStream, type ReadStream } from "node:fs"
 import { stat, writeFile } from "node:fs/promises"
-import { createInterface } from "node:readline"
+import { LogSource } from "@xueshi/core"
 import { Effect } from "effect"
 import { type CliFailure, invalid, messageOf, unavailable } from "./Failure.js"
 
 /**
- * The lines of a file, read as a stream.
+ * The bytes of a log file as a strict {@link LogSource.LogBytes} source: lines end at `\n` only
+ * (a lone `\r` is refused by the validator, not taken as a line end) and invalid UTF-8 is refused
+ * with the line and byte offset (`node:readline` would replace it with U+FFFD). The file is
+ * opened when the source is read, so nothing is read before the reader asks. `onOpen` receives
+ * the stream opened (the progress meter reads its `bytesRead`).
  *
  * @since 0.1.0
  */
-export const lineReader = (path: string): AsyncIterable<string> => ({
-  // opened when iterated: a readline interface reads at once, and drops the lines no one iterates yet
-  [Symbol.asyncIterator]: () =>
-    createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]()
-})
+export const logBytes = (path: string, onOpen?: (input: ReadStream) => void): LogSource.LogBytes =>
+  LogSource.bytes({
+    [Symbol.asyncIterator]: () => {
+      const input = createReadStream(path)
+      onOpen?.(input)
+      return input[Symbol.asyncIterator]()
+    }
+  })
 
 /**
  * Checks a file can be read (exit 1 with a hint otherwise).

@@ -7,8 +7,7 @@
  * @since 0.1.0
  */
 import { createHash } from "node:crypto"
-import { createReadStream, statSync } from "node:fs"
-import { createInterface } from "node:readline"
+import { type ReadStream, statSync } from "node:fs"
 import {
   type Calendar,
   EventCodec,
@@ -23,7 +22,7 @@ import {
 import { Effect, Option, Stream } from "effect"
 import { Argument, Flag } from "effect/cli"
 import { type CliFailure, invalid, unavailable, usage } from "./Failure.js"
-import { lineReader, readable } from "./Files.js"
+import { logBytes, readable } from "./Files.js"
 import { parseAsOf, resolveYear } from "./Period.js"
 import { loadPolicy } from "./PolicyFlag.js"
 import type { Meter } from "./Steps.js"
@@ -148,31 +147,27 @@ export const ledgerOfLog = (
 ): Effect.Effect<Ledger.Ledger, CliFailure> =>
   readable(log).pipe(
     Effect.flatMap(() => {
-      if (onMeter === undefined) return Ledger.fromLog(lineReader(log), policy)
-      const { lines, meter } = countingReader(log)
+      if (onMeter === undefined) return Ledger.fromLog(logBytes(log), policy)
+      const { source, meter } = countingReader(log)
       onMeter(meter)
-      return Ledger.fromLog(lines, policy)
+      return Ledger.fromLog(source, policy)
     }),
     Effect.mapError(logFailure(log))
   )
 
 /**
- * The lines of a file and a meter of the bytes read so far against the file's size (progress:
- * read from the stream's `bytesRead`, no listener of its own).
+ * The strict byte source of a log file ({@link logBytes}) and a meter of the bytes read so far
+ * against the file's size (progress: read from the stream's `bytesRead`, no listener of its own).
  *
  * @since 0.1.0
  */
 export const countingReader = (path: string) => {
   const total = statSync(path).size
-  let input: ReturnType<typeof createReadStream> | undefined
-  // opened when iterated: a readline interface reads at once, and drops the lines no one iterates yet
-  const lines: AsyncIterable<string> = {
-    [Symbol.asyncIterator]: () => {
-      input = createReadStream(path)
-      return createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })[Symbol.asyncIterator]()
-    }
-  }
-  return { lines, meter: (): Meter => ({ done: input?.bytesRead ?? 0, total }) }
+  let input: ReadStream | undefined
+  const source = logBytes(path, (opened) => {
+    input = opened
+  })
+  return { source, meter: (): Meter => ({ done: input?.bytesRead ?? 0, total }) }
 }
 
 /**
@@ -206,7 +201,7 @@ export const ledgersOf = (
     if (source.kind === "log") {
       const log = source.location
       yield* readable(log)
-      yield* LogSource.validated<never, never>(lineReader(log), push).pipe(Effect.mapError(logFailure(log)))
+      yield* LogSource.validated<never, never>(logBytes(log), push).pipe(Effect.mapError(logFailure(log)))
     } else {
       const spec = yield* StoreUrl.parse(source.location, source.schema)
       yield* Effect.gen(function* () {
@@ -305,14 +300,10 @@ export const prefixOf = (
     if (source.kind === "log") {
       const log = source.location
       yield* readable(log)
-      const lines = lineReader(log)
-      async function* upTo() {
-        for await (const line of lines) {
-          if (limit !== undefined && events >= limit) break
-          yield line
-        }
-      }
-      yield* LogSource.validated<never, never>(upTo(), (r) => take(r as never)).pipe(Effect.mapError(logFailure(log)))
+      const lines = LogSource.lines<never, never>(logBytes(log)).pipe(
+        Stream.takeWhile(() => limit === undefined || events < limit)
+      )
+      yield* LogSource.validated(lines, (r) => take(r as never)).pipe(Effect.mapError(logFailure(log)))
     } else {
       const spec = yield* StoreUrl.parse(source.location, source.schema)
       yield* Effect.gen(function* () {

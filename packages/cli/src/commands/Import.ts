@@ -74,7 +74,7 @@ export const importCommand = Command.make(
         )
       const spec = yield* StoreUrl.parse(flags.store, flags.schema)
       yield* readable(flags.log)
-      const { lines: source, meter: bytes } = countingReader(flags.log)
+      const { source, meter: bytes } = countingReader(flags.log)
       let appending: Meter | undefined
       const result = yield* step(
         "import",

@@ -3,11 +3,11 @@
  *
  * @since 0.1.0
  */
-import { LogValidator, Rules } from "@xueshi/core"
-import { Console, Effect, Option } from "effect"
+import { LogSource, LogValidator, Rules } from "@xueshi/core"
+import { Console, Effect, Option, Stream } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { invalid, messageOf, usage } from "../Failure.js"
-import { lineReader, readable } from "../Files.js"
+import { invalid, usage } from "../Failure.js"
+import { logBytes, readable } from "../Files.js"
 import { step } from "../Steps.js"
 
 /** The `validate` command. @since 0.1.0 */
@@ -29,18 +29,33 @@ export const validate = Command.make(
         )
       yield* readable(log)
       const collectAll = all || Option.isSome(maxErrors)
-      const report = yield* step(
-        "validate",
-        Effect.tryPromise({
-          try: () =>
-            LogValidator.validateAsyncLines(lineReader(log), {
-              keepRecords: false,
-              collectAll,
-              ...(Option.isSome(maxErrors) ? { maxErrors: maxErrors.value } : {})
-            }),
-          catch: (e) => invalid(`cannot read the log ${log}: ${messageOf(e)}`, "check the file")
+      // a line the byte reader refuses (invalid UTF-8, too long) ends the read: the lines before
+      // it are checked (and listed with --all), the refusal is the last error listed
+      let readEnded: LogValidator.LogError | undefined
+      const lines = LogSource.lines<never, never>(logBytes(log)).pipe(
+        Stream.catchTag("LogError", (e) => {
+          readEnded = new LogValidator.LogError({
+            line: e.line,
+            rule: e.rule,
+            path: e.path,
+            message: `${e.message}; reading stopped here, the lines after it were not checked`,
+            ...(e.stream === undefined ? {} : { stream: e.stream })
+          })
+          return Stream.empty
         })
       )
+      const checked = yield* step(
+        "validate",
+        LogValidator.validateStream(lines, {
+          keepRecords: false,
+          collectAll,
+          ...(Option.isSome(maxErrors) ? { maxErrors: maxErrors.value } : {})
+        }).pipe(Effect.mapError((e) => invalid(`cannot read the log ${log}: ${e.message}`, "check the file")))
+      )
+      // without --all the first error is the one: a refusal met after it is not listed
+      if (readEnded !== undefined && !collectAll && checked.errors.length > 0) readEnded = undefined
+      const report =
+        readEnded === undefined ? checked : { ...checked, ok: false, errors: [...checked.errors, readEnded] }
       if (report.ok) {
         yield* Console.log(`${log}: valid (${report.lines} lines, ${report.accepted} events)`)
         return
@@ -52,7 +67,7 @@ export const validate = Command.make(
         yield* Console.log(`  hint: ${Rules.RuleCatalogue[error.rule]}`)
       }
       yield* Console.log(
-        `${report.errors.length} error${report.errors.length === 1 ? "" : "s"}${collectAll ? "" : " (the first; --all lists more)"} in ${report.lines} lines read:`
+        `${report.errors.length} error${report.errors.length === 1 ? "" : "s"}${collectAll || readEnded !== undefined ? "" : " (the first; --all lists more)"} in ${report.lines} lines read${readEnded === undefined ? "" : ` (reading stopped at line ${readEnded.line})`}:`
       )
       for (const [rule, n] of [...byRule].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])))
         yield* Console.log(`  ${rule}: ${n}`)
