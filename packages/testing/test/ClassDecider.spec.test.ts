@@ -8,7 +8,6 @@
  * command carries as facts.
  */
 import { ClassDecider, type Ids } from "@xueshi/core"
-import { HashMap, Option } from "effect"
 import { describe, expect, it } from "vitest"
 import { ask, given, rulesCovered, table } from "../src/DeciderSpec.js"
 import {
@@ -30,7 +29,7 @@ const S1 = scheduled("S1", 90)
 const M1 = enrolled("M1")
 const ready = [C1, S1, M1] as const
 const minutesOf = (sessionId: string) => (s: ClassDecider.ClassState) =>
-  Option.getOrUndefined(HashMap.get(s.sessions, sessionId as Ids.SessionId))?.minutes
+  s.sessions.get(sessionId as Ids.SessionId)?.minutes
 const secretaries = planned({ audience: ["grassrootsSecretary", "committeeMember"] })
 
 const planning = {

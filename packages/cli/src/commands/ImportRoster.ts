@@ -9,47 +9,31 @@
 import { existsSync } from "node:fs"
 import { readFile, stat } from "node:fs/promises"
 import { extname } from "node:path"
-import { FileStore } from "@xueshi/adapter-file"
-import { MemoryEventStore } from "@xueshi/adapter-memory"
 import type { EventStore } from "@xueshi/core"
 import type { RosterImport, RosterMapping } from "@xueshi/import"
-import { Console, Effect, Layer, Option, Result } from "effect"
+import { Console, Effect, type Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
 import { step } from "../Steps.js"
+import * as StoreUrl from "../StoreUrl.js"
 
 /**
- * The writable event store of a `--store` URL: `file:<dir>` (the file adapter; the folder must
- * exist) or `memory:` (an empty store, for trials). A store that cannot be opened is exit 3.
+ * The writable event store of a `--store` URL (`file:<dir>`, `memory:` for a trial, or
+ * `postgres://…`, see {@link StoreUrl.parse}). A roster or a statement batch refers to classes
+ * already stored, so a file store's folder must exist; a store that cannot be opened is exit 3.
  *
  * @since 0.1.0
  */
 export const writableStore = (
-  url: string | undefined
+  url: string | undefined,
+  schema: Option.Option<string> = Option.none()
 ): Effect.Effect<Layer.Layer<EventStore.EventStore, CliFailure>, CliFailure> => {
   if (url === undefined)
     return Effect.fail(usage("give the store to import into", "--store file:<dir> (or memory: for a trial)"))
-  if (url === "memory:") return Effect.succeed(MemoryEventStore.layer() as Layer.Layer<EventStore.EventStore>)
-  if (!url.startsWith("file:"))
-    return Effect.fail(usage(`unknown store ${url}`, "give --store file:<dir> or --store memory:"))
-  const directory = url.slice("file:".length)
-  if (directory === "") return Effect.fail(usage("--store file: needs a folder", "give --store file:<dir>"))
-  if (!existsSync(directory))
-    return Effect.fail(unavailable(`the store ${url} is unavailable: no such folder`, "check the path of the store"))
-  return Effect.succeed(
-    Layer.catch(
-      FileStore.layerFileStore({ directory }),
-      (e) =>
-        // a layer that only fails: its services are never built, so it may claim the store's
-        Layer.effectDiscard(
-          Effect.fail(
-            unavailable(
-              `the store ${url} is unavailable: ${e.message}`,
-              "check the folder, or stop the process holding it"
-            )
-          )
-        ) as unknown as Layer.Layer<EventStore.EventStore, CliFailure>
-    )
+  return Effect.flatMap(StoreUrl.parse(url, schema), (spec) =>
+    spec.kind === "file" && !existsSync(spec.directory)
+      ? Effect.fail(unavailable(`the store ${url} is unavailable: no such folder`, "check the path of the store"))
+      : Effect.succeed(StoreUrl.layer(spec, { readOnly: false }) as Layer.Layer<EventStore.EventStore, CliFailure>)
   )
 }
 
@@ -99,7 +83,11 @@ export const importRoster = Command.make(
       Flag.optional
     ),
     store: Flag.String("store").pipe(
-      Flag.withDescription("The store to import into: file:<dir> or memory:"),
+      Flag.withDescription("The store to import into: file:<dir>, memory: or postgres://…"),
+      Flag.optional
+    ),
+    schema: Flag.String("schema").pipe(
+      Flag.withDescription("The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi)"),
       Flag.optional
     ),
     validRows: Flag.Boolean("valid-rows").pipe(
@@ -114,7 +102,7 @@ export const importRoster = Command.make(
         return yield* Effect.fail(
           usage(`${flags.file} is not a .csv or .xlsx file`, "give a sign-in sheet: 签到表.csv or 签到表.xlsx")
         )
-      const layer = yield* writableStore(Option.getOrUndefined(flags.store))
+      const layer = yield* writableStore(Option.getOrUndefined(flags.store), flags.schema)
       // loaded on demand: the importers' parsers are not needed by the other commands
       const { RosterImport, RosterMapping } = yield* Effect.promise(() => import("@xueshi/import"))
       let mapping: RosterMapping.RosterMapping | undefined

@@ -33,7 +33,11 @@ export const importXapi = Command.make(
       )
     ),
     store: Flag.String("store").pipe(
-      Flag.withDescription("The store to import into: file:<dir> or memory:"),
+      Flag.withDescription("The store to import into: file:<dir>, memory: or postgres://…"),
+      Flag.optional
+    ),
+    schema: Flag.String("schema").pipe(
+      Flag.withDescription("The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi)"),
       Flag.optional
     ),
     validStatements: Flag.Boolean("valid-statements").pipe(
@@ -43,7 +47,7 @@ export const importXapi = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
-      const layer = yield* writableStore(flags.store._tag === "Some" ? flags.store.value : undefined)
+      const layer = yield* writableStore(flags.store._tag === "Some" ? flags.store.value : undefined, flags.schema)
       // loaded on demand: the importers' parsers are not needed by the other commands
       const { XapiImport, XapiMapping } = yield* Effect.promise(() => import("@xueshi/import"))
       const mappingText = yield* readText(flags.mapping, "mapping file")
