@@ -5,7 +5,7 @@
  * checks to fail.
  */
 import { CheckpointStore, EventStore } from "@xueshi/core"
-import { Context, Effect, Layer, PubSub, Stream } from "effect"
+import { Context, Effect, Layer, Option, PubSub, Stream } from "effect"
 // A relative import keeps the package graph acyclic (adapter-memory's tests depend on @xueshi/testing).
 import { MemoryEventStore } from "../../../adapter-memory/src/index.js"
 import type { Reopen, StoreServices } from "../../src/conformance/Harness.js"
@@ -300,6 +300,45 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
         })
       ),
     caughtBy: ["projections.stateAndCheckpointTogether"]
+  },
+  {
+    name: "keyedIgnoresExpected",
+    fault: "saves keyed changes without comparing the checkpoint (a stale runner overwrites newer entries)",
+    makeLayer: () =>
+      breaking((s) =>
+        Effect.succeed({
+          projections: CheckpointStore.ProjectionStore.of({
+            ...s.projections,
+            saveChanges: (name, _expected, changes) =>
+              Effect.flatMap(s.projections.loadKeyed?.(name) ?? Effect.succeed(Option.none()), (current) =>
+                (s.projections.saveChanges as NonNullable<typeof s.projections.saveChanges>)(
+                  name,
+                  Option.isSome(current) ? current.value.checkpoint : 0,
+                  changes
+                )
+              )
+          })
+        })
+      ),
+    caughtBy: ["projections.keyedChangesTogether"]
+  },
+  {
+    name: "keyedForgetsCheckpoint",
+    fault: "loads keyed entries without their checkpoint: a restarted runner folds the events again onto them",
+    makeLayer: () =>
+      breaking((s) =>
+        Effect.succeed({
+          projections: CheckpointStore.ProjectionStore.of({
+            ...s.projections,
+            loadKeyed: (name) =>
+              Effect.map(
+                (s.projections.loadKeyed as NonNullable<typeof s.projections.loadKeyed>)(name),
+                Option.map((snapshot) => ({ checkpoint: 0, entries: snapshot.entries }))
+              )
+          })
+        })
+      ),
+    caughtBy: ["projections.keyedRunner"]
   },
   {
     name: "leaseAlwaysGranted",
