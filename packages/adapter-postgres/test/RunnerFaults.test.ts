@@ -46,7 +46,9 @@ pgDescribe("postgres runner faults", () => {
           let batches = 0
           const handler: ProjectionRunner.BatchHandler<Count> = {
             name: "count",
-            initial: () => ({ count: 0, last: 0 }),
+            get initial() {
+              return { count: 0, last: 0 }
+            },
             // a little work per batch, so that the terminations land between a read and its save
             handleBatch: (s, records) =>
               Effect.as(

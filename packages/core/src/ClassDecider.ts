@@ -6,7 +6,7 @@
  */
 import type { CommandFor } from "./Commands.js"
 import { eventOfCommand } from "./Commands.js"
-import { decideWith, type Facts, type StreamKind } from "./Decider.js"
+import { decideWith, type ReferencedFacts, type StreamKind } from "./Decider.js"
 import type { ClassEvent } from "./Events.js"
 import type { ClassId, MemberId, SchoolId, SessionId } from "./Ids.js"
 import { type RuleViolation, violation } from "./Rules.js"
@@ -120,7 +120,7 @@ const maxMinutesUsed = (state: ClassState, sessionId: SessionId): number => {
   return max
 }
 
-const check = (state: ClassState, event: ClassEvent, facts?: Facts): RuleViolation | undefined => {
+const check = (state: ClassState, event: ClassEvent, facts?: ReferencedFacts): RuleViolation | undefined => {
   if (event.type === "ClassPlanned") {
     return state.status === "new"
       ? undefined

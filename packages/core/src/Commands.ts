@@ -1,11 +1,11 @@
 /**
  * Commands: intents addressed to a stream, one per event type. A command carries
- * the payload of the event it asks for, and optionally {@link Facts} from other
+ * the payload of the event it asks for, and optionally {@link ReferencedFacts} from other
  * streams that its rules need; its decider accepts or refuses it.
  *
  * @since 0.1.0
  */
-import type { Facts } from "./Decider.js"
+import type { ReferencedFacts } from "./Decider.js"
 import type { EventOf, EventType, PayloadOf } from "./Events.js"
 
 /**
@@ -52,7 +52,11 @@ export type CommandType = keyof CommandEventMap
  * @since 0.1.0
  */
 export type Command = {
-  [C in CommandType]: { readonly type: C; readonly data: PayloadOf<CommandEventMap[C]>; readonly facts?: Facts }
+  [C in CommandType]: {
+    readonly type: C
+    readonly data: PayloadOf<CommandEventMap[C]>
+    readonly facts?: ReferencedFacts
+  }
 }[CommandType]
 
 /**
@@ -79,7 +83,7 @@ export type CommandFor<E extends { readonly type: EventType }> = {
 export const makeCommand = <C extends CommandType>(
   type: C,
   data: PayloadOf<CommandEventMap[C]>,
-  facts?: Facts
+  facts?: ReferencedFacts
 ): CommandOf<C> => (facts === undefined ? { type, data } : { type, data, facts }) as unknown as CommandOf<C>
 
 /**

@@ -32,7 +32,8 @@ export interface CreditState {
 }
 
 /**
- * Commands of credit streams.
+ * Commands of credit streams: `GrantCredit` or `RevokeCredit` (what credit
+ * determination answers: `Accrual.CreditCommand` is this type).
  *
  * @since 0.1.0
  */

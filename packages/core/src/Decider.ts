@@ -9,6 +9,20 @@
  * runs the same `check` on every imported line. So a decider can never emit an
  * event its own validator would reject.
  *
+ * **Why commands, when each asks for one event.** Today every `decide` is
+ * `[eventOfCommand(command)]` checked by `check`: a command decides nothing but
+ * whether its event may happen. The split stays because the two halves have
+ * different callers. The rules judge *events*, since the log validator has only
+ * events (an imported line has no command), so `check` must be written on
+ * events. A *command* is what a caller may ask for before anything happened: it
+ * is validated at the boundary (`Input`), it names the stream it is addressed
+ * to, it tells command handling which other streams to load for the reference
+ * rules (`References.referencedStreams` of its event), and it carries the
+ * {@link ReferencedFacts} found there, which no stored event carries. And
+ * `decide` is the seam where a command may come to decide more than one event,
+ * or none, without any caller changing. The cost is a mapping of one line per
+ * command type (`Commands.CommandEvents`).
+ *
  * @since 0.1.0
  */
 import { Result } from "effect"
@@ -17,15 +31,24 @@ import type { RuleViolation } from "./Rules.js"
 import type { TraineeCategory } from "./Vocabulary.js"
 
 /**
- * Facts from other streams that a stream's rules need: the categories of the
- * member who enrols (for the class's audience). A command handler looks them up;
- * the log validator knows them from the log. Absent facts skip the rule.
+ * Facts of the streams an event references that its own stream's rules need: the
+ * categories of the member who enrols (for the class's audience). The reference
+ * rules (`References.checkReferences`) find them: command handling in the streams
+ * it loads for the command (`CommandHandler.loadReferences`), the log validator in
+ * the log it has replayed. Absent facts skip the rule. (Not the projections' fact
+ * store, the `Facts` module.)
  *
  * @since 0.1.0
  */
-export interface Facts {
+export interface ReferencedFacts {
   readonly memberCategories?: ReadonlyArray<TraineeCategory>
 }
+
+/**
+ * @deprecated use {@link ReferencedFacts} (`Facts` also names the projections' fact store).
+ * @since 0.1.0
+ */
+export type Facts = ReferencedFacts
 
 /**
  * A decider: `initialState`, `evolve(state, event)`, `decide(command, state)`.
@@ -33,6 +56,11 @@ export interface Facts {
  * @since 0.1.0
  */
 export interface Decider<Command, Event, State> {
+  /**
+   * The state of a stream with no event: one value, never changed (`evolve` answers new
+   * states; an in-place fold copies it with `own` first). The one shape of a fold's initial
+   * state: see `Projection`.
+   */
   readonly initialState: State
   readonly evolve: (state: State, event: Event) => State
   readonly decide: (command: Command, state: State) => Result.Result<ReadonlyArray<Event>, RuleViolation>
@@ -47,7 +75,7 @@ export interface Decider<Command, Event, State> {
 export interface StreamKind<Command, Event extends DomainEvent, State> extends Decider<Command, Event, State> {
   readonly category: StreamCategory
   /** The first rule that `event` breaks given `state` (and `facts`), if any. */
-  readonly check: (state: State, event: Event, facts?: Facts) => RuleViolation | undefined
+  readonly check: (state: State, event: Event, facts?: ReferencedFacts) => RuleViolation | undefined
   /**
    * A copy of a state that its caller owns (for {@link StreamKind.evolveOwned}); absent when
    * `evolve` is already cheap.
@@ -92,9 +120,9 @@ export const fold = <Event, State>(
  * @since 0.1.0
  */
 export const decideWith =
-  <Command extends { readonly facts?: Facts }, Event extends DomainEvent, State>(
+  <Command extends { readonly facts?: ReferencedFacts }, Event extends DomainEvent, State>(
     toEvents: (command: Command, state: State) => ReadonlyArray<Event>,
-    check: (state: State, event: Event, facts?: Facts) => RuleViolation | undefined,
+    check: (state: State, event: Event, facts?: ReferencedFacts) => RuleViolation | undefined,
     evolve: (state: State, event: Event) => State
   ) =>
   (command: Command, state: State): Result.Result<ReadonlyArray<Event>, RuleViolation> => {

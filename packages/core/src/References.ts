@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import type { ClassState } from "./ClassDecider.js"
-import type { Facts } from "./Decider.js"
+import type { ReferencedFacts } from "./Decider.js"
 import type { DomainEvent } from "./Events.js"
 import type { SessionId } from "./Ids.js"
 import type { MemberState } from "./MemberDecider.js"
@@ -80,7 +80,7 @@ export const referencedStreams = (event: DomainEvent): ReadonlyArray<string> => 
  * @since 0.1.0
  */
 export interface ReferenceCheck {
-  readonly facts?: Facts
+  readonly facts?: ReferencedFacts
   readonly error?: RuleViolation
 }
 

@@ -208,7 +208,7 @@ const COMMAND_OF_EVENT: Readonly<Record<string, Commands.CommandType>> = Object.
  *
  * @since 0.1.0
  */
-export const ask = <E extends Events.DomainEvent>(event: E, facts?: Decider.Facts): Commands.CommandFor<E> =>
+export const ask = <E extends Events.DomainEvent>(event: E, facts?: Decider.ReferencedFacts): Commands.CommandFor<E> =>
   Commands.makeCommand(
     COMMAND_OF_EVENT[event.type] as Commands.CommandType,
     event.data as never,

@@ -31,6 +31,7 @@
 import type { Instant } from "../Calendar.js"
 import * as Calendar from "../Calendar.js"
 import { type CommandOf, makeCommand } from "../Commands.js"
+import type * as CreditDecider from "../CreditDecider.js"
 import type { CreditSource, DomainEvent } from "../Events.js"
 import type * as Hours from "../Hours.js"
 import type { ClassId, GrantId, MemberId, SessionId } from "../Ids.js"
@@ -42,11 +43,12 @@ import type { PolicySet } from "./PolicySet.js"
 import { fromJsonValue, toJsonValue } from "./Projection.js"
 
 /**
- * A credit command: `GrantCredit` or `RevokeCredit`.
+ * A credit command: `GrantCredit` or `RevokeCredit`, the commands of a credit
+ * stream. The credit decider's own type, re-exported (one type, two homes).
  *
  * @since 0.1.0
  */
-export type CreditCommand = CommandOf<"GrantCredit"> | CommandOf<"RevokeCredit">
+export type CreditCommand = CreditDecider.CreditCommand
 
 /**
  * A grant that the facts call for.

@@ -5,7 +5,7 @@
  * A projection is `{ name, initial, apply, query, encodeState, decodeState }`:
  *
  * - `initial` is a **fresh** empty state on every read (a getter), so two folds
- *   never share a state;
+ *   never share a state (the one shape of a fold's initial state, below);
  * - `apply(state, record)` folds one record and returns the next state. For
  *   speed on district-sized logs (millions of events) the state is made of
  *   mutable `Map`s and `apply` **updates the state it is given in place and
@@ -18,6 +18,17 @@
  *   its map entries sorted by key, so equal states encode to equal text).
  *
  * Everything is deterministic: no clock, no randomness, no I/O.
+ *
+ * **The one shape of a fold's initial state.** Every fold of the core names its
+ * initial state by a property that is read once per fold and answers a state the
+ * fold may own: a getter that builds a fresh one on every read, or a value that
+ * nothing ever changes. So: `Projection.initial`, `ProjectionRunner`'s
+ * `RunnableProjection.initial` and `BatchHandler.initial`, and
+ * `CreditReactor.Reaction.initial` are fresh on every read (their states are
+ * updated in place); a decider's `initialState` (`Decider`) is one value,
+ * because `evolve` never changes a state (a fold that evolves in place first
+ * copies it with the kind's `own`). Never a function to call, never a shared
+ * mutable object.
  *
  * @since 0.1.0
  */

@@ -23,7 +23,7 @@
 import { Effect, Option, Schedule, Stream } from "effect"
 import { v5 as uuidV5, validate as uuidValidate, version as uuidVersion } from "uuid"
 import { type Command, CommandEvents, eventOfCommand } from "../Commands.js"
-import type { Decider, Facts } from "../Decider.js"
+import type { Decider, ReferencedFacts } from "../Decider.js"
 import { type DomainEvent, EventCatalogue, streamOf } from "../Events.js"
 import type { MemberState } from "../MemberDecider.js"
 import { checkReferences, type ReferenceCheck, referencedStreams, sessionIn } from "../References.js"
@@ -210,8 +210,8 @@ export const loadReferences = (command: unknown): Effect.Effect<ReferenceCheck, 
  * With references checked, the command's rules see exactly the facts looked up in the store (what
  * the validator will see), never facts the command brought along.
  */
-const withFacts = <Command>(command: Command, facts: Facts | undefined): Command => {
-  const { facts: _, ...rest } = command as Command & { facts?: Facts }
+const withFacts = <Command>(command: Command, facts: ReferencedFacts | undefined): Command => {
+  const { facts: _, ...rest } = command as Command & { facts?: ReferencedFacts }
   return (facts === undefined ? rest : { ...rest, facts }) as Command
 }
 

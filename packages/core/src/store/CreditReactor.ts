@@ -3,10 +3,10 @@
  * the `CreditGranted` / `CreditRevoked` it decides to `credit-⟨memberId⟩`
  * streams through command handling, exactly once in effect.
  *
- * The accrual is a parameter (the credit policies of `policy/` provide it): a
- * deterministic fold that, for each record, answers its next state and the
- * credit commands the record causes, with deterministic grant ids. The reactor
- * runs it with the projection runner's engine (checkpoint, batches, lease), and
+ * What it runs is a parameter, a {@link Reaction} (the credit accrual of
+ * `policy/Accrual`, `Accrual.reactor(policy)`, is one): a deterministic fold
+ * that, for each record, answers its next state and the credit commands the
+ * record causes, with deterministic grant ids. The reactor runs it with the projection runner's engine (checkpoint, batches, lease), and
  * handles a batch's commands BEFORE it saves the batch's checkpoint. After a
  * crash the unsaved batch is read again and its commands are decided again:
  *
@@ -31,15 +31,17 @@ import type { EventFilter, EventStore, StoredEvent } from "./EventStore.js"
 import { type ProjectionRunner, type RunnerOptions, startWith } from "./ProjectionRunner.js"
 
 /**
- * A credit accrual: a fold over the log that answers the credit commands each
- * record causes. Must be deterministic (same records, same commands, same
- * grant ids); `react` may update the state in place.
+ * What a credit reactor runs: a fold over the log that answers the credit
+ * commands each record causes (`Accrual.reactor(policy)` is the credit accrual
+ * as one). Must be deterministic (same records, same commands, same grant ids);
+ * `react` may update the state in place. Its `initial` has the one shape of
+ * every fold's initial state (see `Projection`): a fresh state on every read.
  *
  * @since 0.1.0
  */
-export interface Accrual<State> {
+export interface Reaction<State> {
   readonly name: string
-  /** A fresh initial state. */
+  /** A fresh initial state on every read (a getter, or a value that is never changed, such as `null`). */
   readonly initial: State
   readonly react: (state: State, record: StoredEvent) => readonly [State, ReadonlyArray<CreditCommand>]
   readonly encodeState: (state: State) => unknown
@@ -49,7 +51,13 @@ export interface Accrual<State> {
 }
 
 /**
- * An accrual without state: each record maps to its commands.
+ * @deprecated use {@link Reaction} (`Accrual` also names the credit-determination module).
+ * @since 0.1.0
+ */
+export type Accrual<State> = Reaction<State>
+
+/**
+ * A reaction without state: each record maps to its commands.
  *
  * @since 0.1.0
  */
@@ -57,7 +65,7 @@ export const stateless = (
   name: string,
   commandsOf: (record: StoredEvent) => ReadonlyArray<CreditCommand>,
   filter?: EventFilter
-): Accrual<null> => ({
+): Reaction<null> => ({
   name,
   initial: null,
   react: (state, record) => [state, commandsOf(record)],
@@ -115,25 +123,27 @@ export const applyCreditCommand = (
 
 /**
  * Starts the reactor in the current scope (closing it stops the reactor and
- * releases its lease). The returned runner's state is the accrual's state.
+ * releases its lease). The returned runner's state is the reaction's state.
  *
  * @since 0.1.0
  */
 export const start = <State>(
-  accrual: Accrual<State>,
+  reaction: Reaction<State>,
   options: ReactorOptions = {}
 ): Effect.Effect<ProjectionRunner<State>, never, EventStore | ProjectionStore | Scope.Scope> =>
   startWith(
     {
-      name: accrual.name,
-      initial: () => accrual.initial,
-      encodeState: accrual.encodeState,
-      decodeState: accrual.decodeState,
+      name: reaction.name,
+      get initial() {
+        return reaction.initial
+      },
+      encodeState: reaction.encodeState,
+      decodeState: reaction.decodeState,
       handleBatch: (state, records) =>
         Effect.gen(function* () {
           let s = state
           for (const record of records) {
-            const [next, commands] = accrual.react(s, record)
+            const [next, commands] = reaction.react(s, record)
             s = next
             for (const command of commands) yield* applyCreditCommand(command, options.handle)
           }
@@ -142,6 +152,6 @@ export const start = <State>(
     },
     {
       ...options,
-      filter: options.filter ?? accrual.filter ?? { categories: ["school", "member", "class"] }
+      filter: options.filter ?? reaction.filter ?? { categories: ["school", "member", "class"] }
     }
   )

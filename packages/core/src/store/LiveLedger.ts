@@ -77,7 +77,9 @@ export const start = (
     const runner = yield* startWith(
       {
         name: `ledger/${policyKey(policy)}`,
-        initial: () => makeFold(policy),
+        get initial() {
+          return makeFold(policy)
+        },
         encodeState: encodeFold,
         decodeState: (json) => decodeFold(policy, json),
         handleBatch: (fold, records) =>

@@ -95,8 +95,8 @@ export interface KeyedState<State> {
  */
 export interface BatchHandler<State, E = never, R = never> {
   readonly name: string
-  /** A fresh initial state. */
-  readonly initial: () => State
+  /** A fresh initial state on every read (the one shape of a fold's initial state, see `Projection`). */
+  readonly initial: State
   /** Handles the records of one batch (already filtered); may update `state` in place. */
   readonly handleBatch: (state: State, records: ReadonlyArray<StoredEvent>) => Effect.Effect<State, E, R>
   readonly encodeState: (state: State) => unknown
@@ -207,7 +207,9 @@ const instantMillis = (iso: string | undefined): number | undefined => {
  */
 export const handlerOf = <State>(projection: RunnableProjection<State>): BatchHandler<State> => ({
   name: projection.name,
-  initial: () => projection.initial,
+  get initial() {
+    return projection.initial
+  },
   handleBatch: (state, records) =>
     Effect.sync(() => {
       let s = state
@@ -250,7 +252,7 @@ export const startWith = <State, E, R>(
     const saveEvents = cadence === undefined ? 0 : Math.max(1, cadence.events ?? Number.POSITIVE_INFINITY)
     const saveMillis = cadence === undefined ? 0 : Math.max(0, cadence.millis ?? Number.POSITIVE_INFINITY)
 
-    let state: State = handler.initial()
+    let state: State = handler.initial
     /** The position processed into `state`. */
     let checkpoint = 0
     /** The checkpoint saved with the state (≤ checkpoint); the next save expects it. */
@@ -285,7 +287,7 @@ export const startWith = <State, E, R>(
     )
     const adopt = (snapshot: Saved) =>
       Effect.sync(() => {
-        state = Option.isSome(snapshot) ? snapshot.value.decode() : handler.initial()
+        state = Option.isSome(snapshot) ? snapshot.value.decode() : handler.initial
         checkpoint = Option.isSome(snapshot) ? snapshot.value.checkpoint : 0
         savedCheckpoint = checkpoint
         unsaved = 0

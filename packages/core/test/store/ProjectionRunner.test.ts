@@ -176,7 +176,7 @@ describe("ProjectionRunner", () => {
         yield* fill(4, (i) => quota("A", i), "school-A")
         const runner = yield* ProjectionRunner.startWith({
           name: "fragile",
-          initial: () => 0,
+          initial: 0,
           handleBatch: (s, records) =>
             records.some((r) => r.position === 3) ? Effect.fail("boom" as const) : Effect.succeed(s + records.length),
           encodeState: (s) => s,
