@@ -1,33 +1,23 @@
 /**
- * The dated facts that the projections fold a log into, and the business date
- * of every event (what "as of a date" means).
+ * The fact store: the dated facts that the projections fold a log into
+ * (schools, members, classes with their sessions and records, credit ledgers),
+ * and the fold itself ({@link applyFact}).
  *
- * **Business time.** Each event has a business date in the policy's time zone,
- * or none:
- *
- * - plan facts are undated and always known: `SchoolRegistered`, `QuotaClaimed`,
- *   `ClassPlanned`, `SessionScheduled`, `SessionRescheduled`, `SessionCancelled`,
- *   `ExemptionGranted`, `ExemptionRevoked` (a year's exemption), and
- *   `MemberRegistered` without `joinedOn`;
- * - `MemberRegistered` is dated by `joinedOn`; `MemberCategoriesChanged`,
- *   `MemberTransferred`, `MemberDeregistered` by `effectiveOn`;
- * - `MemberEnrolled`, `EnrollmentWithdrawn`, `MakeUpCompleted`, `ClassCompleted`,
- *   `CreditGranted` by the date of their `at`;
- * - `AttendanceRecorded` by its `at`, else the date of its session;
- *   `LeaveGranted` by its session's date;
- * - corrections correct the past: `AttendanceCorrected` takes the date of the
- *   attendance it corrects (else its session's date), `CreditRevoked` the date of
- *   the grant it revokes.
- *
- * A query "as of D" sees the undated facts and the dated facts up to D, with the
- * latest knowledge of the log (a later correction applies to the date it
- * corrects). So folding a whole log and asking as of D answers like folding only
- * the events dated up to D ({@link makeDater} gives those dates).
+ * Each event has a business date in the policy's time zone, or none; a query
+ * "as of D" sees the undated facts and the dated facts up to D, with the latest
+ * knowledge of the log. What each event's date is, and the questions asked as of
+ * a date, live in `BusinessDates` (re-exported here: {@link dateOf},
+ * {@link dateIn}, {@link valueOn}, {@link schoolOn}, …); folding a whole log and
+ * asking as of D answers like folding only the events dated up to D
+ * ({@link makeDater} gives those dates, {@link eventsUpTo} those events). The
+ * store's form as entries by key, for keyed saves, lives in `KeyedFacts`
+ * (re-exported here: {@link keyedFacts}, {@link factKey}).
  *
  * The state is made of mutable `Map`s updated in place (see `Projection`).
  *
  * @since 0.1.0
  */
+
 import type { Instant, LocalDate } from "../Calendar.js"
 import * as Calendar from "../Calendar.js"
 import type { CreditSource, DomainEvent } from "../Events.js"
@@ -40,8 +30,20 @@ import type {
   SessionMode,
   TraineeCategory
 } from "../Vocabulary.js"
-import type { KeyedEntries } from "./Projection.js"
-import { fromJsonValue, toJsonValue } from "./Projection.js"
+import { dateIn, dateOf } from "./BusinessDates.js"
+
+export {
+  attendedAsOf,
+  categoriesOn,
+  dateIn,
+  dateOf,
+  deliveredSessions,
+  isDelivered,
+  isRegisteredOn,
+  schoolOn,
+  valueOn
+} from "./BusinessDates.js"
+export { factKey, keyedFacts } from "./KeyedFacts.js"
 
 /**
  * A school and its quota claims by year.
@@ -187,43 +189,8 @@ export const emptyFacts = (): FactsState => ({
 })
 
 // ---------------------------------------------------------------------------
-// dates
+// folding
 // ---------------------------------------------------------------------------
-
-const dateCaches = new Map<string, Map<string, LocalDate>>()
-
-/**
- * The business date of an instant in a time zone ({@link Calendar.localDateIn}),
- * memoised per zone (sessions and their grants share instants).
- *
- * @since 0.1.0
- */
-export const dateIn = (instant: Instant, timeZone: string): LocalDate => {
-  let cache = dateCaches.get(timeZone)
-  if (cache === undefined) {
-    cache = new Map()
-    dateCaches.set(timeZone, cache)
-  }
-  let d = cache.get(instant)
-  if (d === undefined) {
-    d = Calendar.localDateIn(instant, timeZone)
-    if (cache.size >= 200_000) cache.clear()
-    cache.set(instant, d)
-  }
-  return d
-}
-
-/**
- * The value of a dated history on a date (the last entry whose `from` is on or
- * before it), or `undefined` when none holds yet.
- *
- * @since 0.1.0
- */
-export const valueOn = <T>(history: ReadonlyArray<Dated<T>>, date: LocalDate): T | undefined => {
-  let v: T | undefined
-  for (const h of history) if (h.from === null || h.from <= date) v = h.value
-  return v
-}
 
 const insertDated = <T>(history: Array<Dated<T>>, entry: Dated<T>): void => {
   let i = history.length
@@ -234,53 +201,6 @@ const insertDated = <T>(history: Array<Dated<T>>, entry: Dated<T>): void => {
   }
   history.splice(i, 0, entry)
 }
-
-const sessionOf = (state: FactsState, classId: string, sessionId: string): SessionFact | undefined =>
-  state.classes.get(classId)?.sessions.get(sessionId)
-
-/**
- * The business date of an event given the facts before it (see the module
- * doc), or `undefined` for an undated (plan) fact. Needs the sessions of classes
- * (`classes: "full"`) for attendance, leave and corrections, and the credit
- * slice for revocations.
- *
- * @since 0.1.0
- */
-export const dateOf = (state: FactsState, event: DomainEvent, timeZone: string): LocalDate | undefined => {
-  switch (event.type) {
-    case "MemberRegistered":
-      return event.data.joinedOn
-    case "MemberCategoriesChanged":
-    case "MemberTransferred":
-    case "MemberDeregistered":
-      return event.data.effectiveOn
-    case "MemberEnrolled":
-    case "EnrollmentWithdrawn":
-    case "MakeUpCompleted":
-    case "ClassCompleted":
-    case "CreditGranted":
-      return dateIn(event.data.at, timeZone)
-    case "AttendanceRecorded":
-      return event.data.at !== undefined
-        ? dateIn(event.data.at, timeZone)
-        : sessionOf(state, event.data.classId, event.data.sessionId)?.date
-    case "LeaveGranted":
-      return sessionOf(state, event.data.classId, event.data.sessionId)?.date
-    case "AttendanceCorrected": {
-      const d = event.data
-      const existing = state.classes.get(d.classId)?.records.get(d.memberId)?.get(d.sessionId)?.attended
-      return existing?.date ?? sessionOf(state, d.classId, d.sessionId)?.date
-    }
-    case "CreditRevoked":
-      return state.credit.get(event.data.memberId)?.get(event.data.grantId)?.date
-    default:
-      return undefined
-  }
-}
-
-// ---------------------------------------------------------------------------
-// folding
-// ---------------------------------------------------------------------------
 
 const recordOf = (c: ClassFact, memberId: string, sessionId: string): MemberSessionFact => {
   let m = c.records.get(memberId)
@@ -535,191 +455,4 @@ export const eventsUpTo = <E extends DomainEvent>(
     if (d === undefined || d <= asOf) out.push(e)
   }
   return out
-}
-
-// ---------------------------------------------------------------------------
-// questions about members and classes as of a date
-// ---------------------------------------------------------------------------
-
-/**
- * Whether a member is on the register on a date (registered on or before it, not
- * deregistered on or before it).
- *
- * @since 0.1.0
- */
-export const isRegisteredOn = (m: MemberFact, date: LocalDate): boolean =>
-  (m.registeredOn === null || m.registeredOn <= date) && (m.deregisteredOn === undefined || m.deregisteredOn > date)
-
-/**
- * The school responsible for a member on a date.
- *
- * @since 0.1.0
- */
-export const schoolOn = (m: MemberFact, date: LocalDate): string | undefined => valueOn(m.schools, date)
-
-/**
- * A member's trainee categories on a date.
- *
- * @since 0.1.0
- */
-export const categoriesOn = (m: MemberFact, date: LocalDate): ReadonlyArray<TraineeCategory> =>
-  valueOn(m.categories, date) ?? []
-
-/**
- * A member's attended minutes of a session as of a date (0 when none).
- *
- * @since 0.1.0
- */
-export const attendedAsOf = (r: MemberSessionFact | undefined, asOf: LocalDate): number =>
-  r?.attended !== undefined && r.attended.date <= asOf ? r.attended.minutes : 0
-
-/**
- * Whether a session was held by a date: not cancelled, and someone's attendance
- * dated on or before it.
- *
- * @since 0.1.0
- */
-export const isDelivered = (c: ClassFact, sessionId: string, asOf: LocalDate): boolean => {
-  const s = c.sessions.get(sessionId)
-  if (s === undefined || s.cancelled) return false
-  for (const sessions of c.records.values()) {
-    const r = sessions.get(sessionId)
-    if (r?.attended !== undefined && r.attended.date <= asOf) return true
-  }
-  return false
-}
-
-/**
- * The sessions of a class held by a date (see {@link isDelivered}), computed in
- * one pass over the records.
- *
- * @since 0.1.0
- */
-export const deliveredSessions = (c: ClassFact, asOf: LocalDate): Set<string> => {
-  const out = new Set<string>()
-  for (const sessions of c.records.values()) {
-    for (const [sid, r] of sessions) {
-      if (r.attended !== undefined && r.attended.date <= asOf && c.sessions.get(sid)?.cancelled === false) out.add(sid)
-    }
-  }
-  return out
-}
-
-// ---------------------------------------------------------------------------
-// the fact store as entries by key (keyed saves)
-// ---------------------------------------------------------------------------
-
-/**
- * The key of the one entry of a fact store that an event changes:
- * `school:<id>`, `member:<id>`, `class:<id>` (the plan, sessions and
- * enrolments), `record:<classId>/<memberId>` (a member's attendance, leave and
- * make-ups in a class) or `grant:<memberId>/<grantId>` (ids never hold `/`
- * before the grant id).
- *
- * @since 0.1.0
- */
-export const factKey = (event: DomainEvent): string => {
-  switch (event.type) {
-    case "SchoolRegistered":
-    case "QuotaClaimed":
-      return `school:${event.data.schoolId}`
-    case "MemberRegistered":
-    case "MemberCategoriesChanged":
-    case "MemberTransferred":
-    case "MemberDeregistered":
-    case "ExemptionGranted":
-    case "ExemptionRevoked":
-      return `member:${event.data.memberId}`
-    case "CreditGranted":
-    case "CreditRevoked":
-      return `grant:${event.data.memberId}/${event.data.grantId}`
-    case "AttendanceRecorded":
-    case "LeaveGranted":
-    case "MakeUpCompleted":
-    case "AttendanceCorrected":
-      return `record:${event.data.classId}/${event.data.memberId}`
-    default:
-      return `class:${event.data.classId}`
-  }
-}
-
-const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-
-/** Splits `<a>/<b>` at the first `/`. */
-const pair = (id: string): readonly [string, string] | undefined => {
-  const slash = id.indexOf("/")
-  return slash <= 0 ? undefined : [id.slice(0, slash), id.slice(slash + 1)]
-}
-
-/**
- * The fact store as entries (keys of {@link factKey}), each in the JSON form
- * of `encodeState`: a class's entry holds its plan, sessions and enrolments, its
- * members' records are entries of their own, and so is every grant. Decoding
- * puts every map's entries in key order, as `decodeState(encodeState(s))` does.
- *
- * @since 0.1.0
- */
-export const keyedFacts: KeyedEntries<FactsState> = {
-  keysOf: (record) => [factKey(record)],
-  encodeEntry: (state, key) => {
-    const colon = key.indexOf(":")
-    const kind = key.slice(0, colon)
-    const id = key.slice(colon + 1)
-    switch (kind) {
-      case "school":
-        return state.schools.has(id) ? toJsonValue(state.schools.get(id)) : undefined
-      case "member":
-        return state.members.has(id) ? toJsonValue(state.members.get(id)) : undefined
-      case "class": {
-        const c = state.classes.get(id)
-        return c === undefined ? undefined : toJsonValue({ ...c, records: undefined })
-      }
-      case "record": {
-        const p = pair(id)
-        const r = p === undefined ? undefined : state.classes.get(p[0])?.records.get(p[1])
-        return r === undefined ? undefined : toJsonValue(r)
-      }
-      case "grant": {
-        const p = pair(id)
-        const g = p === undefined ? undefined : state.credit.get(p[0])?.get(p[1])
-        return g === undefined ? undefined : toJsonValue(g)
-      }
-      default:
-        return undefined
-    }
-  },
-  decodeEntries: (entries) => {
-    const state = emptyFacts()
-    const sorted = Array.from(entries).sort(byKey)
-    // grants by (member, grant) and records by (class, member): the order decodeState(encodeState(s)) gives
-    const byPair = (a: readonly [string, string, unknown], b: readonly [string, string, unknown]) =>
-      a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0
-    const grants: Array<readonly [string, string, unknown]> = []
-    const records: Array<readonly [string, string, unknown]> = []
-    for (const [key, json] of sorted) {
-      const colon = key.indexOf(":")
-      const kind = key.slice(0, colon)
-      const id = key.slice(colon + 1)
-      if (kind === "school") state.schools.set(id, fromJsonValue(json) as SchoolFact)
-      else if (kind === "member") state.members.set(id, fromJsonValue(json) as MemberFact)
-      else if (kind === "class") state.classes.set(id, { ...(fromJsonValue(json) as ClassFact), records: new Map() })
-      else if (kind === "grant" || kind === "record") {
-        const p = pair(id)
-        if (p !== undefined) (kind === "grant" ? grants : records).push([p[0], p[1], json])
-      }
-    }
-    for (const [memberId, grantId, json] of grants.sort(byPair)) {
-      let ledger = state.credit.get(memberId)
-      if (ledger === undefined) {
-        ledger = new Map()
-        state.credit.set(memberId, ledger)
-      }
-      ledger.set(grantId, fromJsonValue(json) as GrantFact)
-    }
-    // classes come first: a member's records join their class
-    for (const [classId, memberId, json] of records.sort(byPair)) {
-      state.classes.get(classId)?.records.set(memberId, fromJsonValue(json) as Map<string, MemberSessionFact>)
-    }
-    return state
-  }
 }
