@@ -15,7 +15,8 @@
  *   `s:<classId>:<sessionId>:<a|m><minutes>/<sessionMinutes>:<year>:r<n>` (`a`
  *   attendance, `m` make-up; long ids are hashed to `s:#<16 hex>:r<n>`). A grant
  *   id is used once in a credit stream, so when the same facts recur after a
- *   revocation the revision `n` is one more than the highest used for them.
+ *   revocation the revision `n` is one more than the highest used for them
+ *   (the ids are made in `GrantIds`).
  * - **Idempotent.** A wanted grant that the ledger already holds, unrevoked, with
  *   the same hours and year is left alone; every other unrevoked grant of the
  *   policy for the class is revoked (correction, cancellation, changed policy),
@@ -39,8 +40,11 @@ import type { CourseCategory, SessionMode } from "../Vocabulary.js"
 import { evaluateMember } from "./ClassCompletion.js"
 import { sessionCredit, splitCredit } from "./CreditPolicy.js"
 import * as Facts from "./Facts.js"
+import { externalGrantId, grantBase, parseGrantId } from "./GrantIds.js"
 import type { PolicySet } from "./PolicySet.js"
 import { fromJsonValue, toJsonValue } from "./Projection.js"
+
+export { grantBase, parseGrantId } from "./GrantIds.js"
 
 /**
  * A credit command: `GrantCredit` or `RevokeCredit`, the commands of a credit
@@ -65,51 +69,6 @@ export interface WantedGrant {
   readonly category: CourseCategory
   readonly mode: SessionMode
   readonly source: { readonly kind: "session"; readonly classId: string; readonly sessionId: string }
-}
-
-const MAX_ID = 128
-
-/** FNV-1a over UTF-16 code units with two offsets: 16 hex digits. */
-const hash = (text: string): string => {
-  let a = 0x811c9dc5
-  let b = 0x01000193 ^ 0x5bd1e995
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    a = Math.imul(a ^ c, 0x01000193) >>> 0
-    b = Math.imul(b ^ c, 0x01000193) >>> 0
-    b = (b ^ (b >>> 13)) >>> 0
-  }
-  return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0")
-}
-
-/**
- * The revision-free id of a session grant (see the module doc).
- *
- * @since 0.1.0
- */
-export const grantBase = (
-  classId: string,
-  sessionId: string,
-  kind: "a" | "m",
-  minutes: number,
-  sessionMinutes: number,
-  year: number
-): string => {
-  const base = `s:${classId}:${sessionId}:${kind}${minutes}/${sessionMinutes}:${year}`
-  return base.length + 6 <= MAX_ID ? base : `s:#${hash(base)}`
-}
-
-const REVISION = /^(.*):r(\d+)$/
-
-/**
- * Splits a grant id into its base and revision (`undefined` for ids that
- * accrual did not make).
- *
- * @since 0.1.0
- */
-export const parseGrantId = (id: string): { readonly base: string; readonly revision: number } | undefined => {
-  const m = REVISION.exec(id)
-  return m === null ? undefined : { base: m[1] as string, revision: Number(m[2]) }
 }
 
 const offsetMinutes = (instant: Instant): number => {
@@ -478,11 +437,10 @@ export const grantExternal = (
     readonly category?: CourseCategory
   }
 ): CommandOf<"GrantCredit"> => {
-  const raw = `x:${grant.system}:${grant.reference}`
   const source: CreditSource = { kind: "external", system: grant.system, reference: grant.reference }
   return makeCommand("GrantCredit", {
     memberId: grant.memberId as MemberId,
-    grantId: (raw.length <= MAX_ID ? raw : `x:#${hash(raw)}`) as GrantId,
+    grantId: externalGrantId(grant.system, grant.reference) as GrantId,
     year: Calendar.yearIn(grant.at, policy.timeZone),
     hours: grant.hours,
     ...(grant.category === undefined ? {} : { category: grant.category }),
