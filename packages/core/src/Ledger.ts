@@ -41,7 +41,8 @@ import * as Facts from "./policy/Facts.js"
 import { type ComplianceAnswer, evaluate } from "./policy/MemberCompliance.js"
 import type { PolicySet } from "./policy/PolicySet.js"
 import { fromJsonValue, toJsonValue } from "./policy/Projection.js"
-import { evaluateRollup, type RollupReport } from "./policy/SchoolRollup.js"
+import * as RollupTally from "./policy/RollupTally.js"
+import { evaluateRollup, type RollupQuery, type RollupReport } from "./policy/SchoolRollup.js"
 import type { CourseCategory, SessionMode } from "./Vocabulary.js"
 
 /**
@@ -227,6 +228,8 @@ export const makeFold = (policy: PolicySet, from?: FoldSnapshot): LedgerFold => 
   let granted = from?.stats.derived.granted ?? 0
   let revoked = from?.stats.derived.revoked ?? 0
   const reactor = Accrual.reactor(policy)
+  // the roll-ups it answers again and again follow what its records touched
+  const tally = RollupTally.make(policy)
 
   /** Whether a record is folded: other policies' session grants are set aside; a grant already held is an echo. */
   const admit = (record: DomainEvent): boolean => {
@@ -255,22 +258,30 @@ export const makeFold = (policy: PolicySet, from?: FoldSnapshot): LedgerFold => 
         setAside,
         derived: { granted, revoked }
       },
-      derived
+      derived,
+      tally
     )
   return {
     facts,
     push: (record) => {
-      if (admit(record)) Facts.applyFact(facts, record, tz)
+      if (!admit(record)) return
+      Facts.applyFact(facts, record, tz)
+      tally.touchRecord(facts, record)
     },
     pushLive: (record) => {
       if (!admit(record)) return []
       const [, commands] = reactor.react(facts, record)
+      tally.touchRecord(facts, record)
+      for (const c of commands) tally.touchMember(c.data.memberId)
       keep(commands)
       return commands
     },
     finish: () => {
       const commands = Accrual.accrueAll(facts, policy)
-      for (const e of Accrual.toEvents(commands)) Facts.applyFact(facts, e, tz)
+      for (const e of Accrual.toEvents(commands)) {
+        Facts.applyFact(facts, e, tz)
+        tally.touchRecord(facts, e)
+      }
       keep(commands)
       return current()
     },
@@ -321,8 +332,10 @@ export const make = (
   policy: PolicySet,
   facts: Facts.FactsState,
   stats: LedgerStats,
-  derivedCredit: ReadonlyArray<DomainEvent> = []
+  derivedCredit: ReadonlyArray<DomainEvent> = [],
+  tally?: RollupTally.RollupTally
 ): Ledger => {
+  const rollupOf = (q: RollupQuery) => (tally === undefined ? evaluateRollup(facts, policy, q) : tally.rollup(facts, q))
   const requirementsOf = (id: string | undefined) =>
     id === undefined ? policy.requirements : policy.requirements.filter((r) => r.id === id)
   const sorted = (it: Iterable<string>) => Array.from(it).sort()
@@ -367,7 +380,7 @@ export const make = (
     },
     compliance,
     rollup: (q) =>
-      evaluateRollup(facts, policy, {
+      rollupOf({
         asOf: asOfOf(q),
         year: q.year,
         ...(q.requirementId === undefined ? {} : { requirementId: q.requirementId })
@@ -399,7 +412,7 @@ export const make = (
       if (c === undefined) return undefined
       return evaluateClass(c, policy, options.asOf ?? ALL_KNOWN, options.memberId)
     },
-    quotas: (q) => quotasOf(facts, evaluateRollup(facts, policy, { asOf: asOfOf(q), year: q.year }))
+    quotas: (q) => quotasOf(facts, rollupOf({ asOf: asOfOf(q), year: q.year }))
   }
 }
 

@@ -66,6 +66,7 @@ export * as Projection from "./policy/Projection.js"
 /** Requirements: who, window, thresholds, what counts, pacing, joiners. @since 0.1.0 */
 export * as Requirement from "./policy/Requirement.js"
 /** The school roll-up projection. @since 0.1.0 */
+export * as RollupTally from "./policy/RollupTally.js"
 export * as SchoolRollup from "./policy/SchoolRollup.js"
 /** Exact rational shares. @since 0.1.0 */
 export * as Rational from "./Rational.js"

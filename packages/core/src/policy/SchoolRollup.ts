@@ -31,6 +31,7 @@ import * as Facts from "./Facts.js"
 import { type ComplianceAnswer, evaluate } from "./MemberCompliance.js"
 import type { PolicySet } from "./PolicySet.js"
 import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
+import type { Requirement } from "./Requirement.js"
 
 /**
  * The additive figures of a school (own) or a subtree (total).
@@ -109,9 +110,19 @@ export interface RollupQuery {
   readonly requirementId?: string
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+/**
+ * A writable copy of a figures type.
+ *
+ * @since 0.1.0
+ */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
-const zeroFigures = (): Mutable<RollupFigures> => ({
+/**
+ * Figures of nothing.
+ *
+ * @since 0.1.0
+ */
+export const zeroFigures = (): Mutable<RollupFigures> => ({
   members: 0,
   applicable: 0,
   met: 0,
@@ -151,86 +162,166 @@ const ratesOf = (t: RollupFigures): RollupRates => {
 }
 
 /**
- * Computes the roll-up of a year as of a date. `evaluated` may hold the members'
- * answers under the roll-up's requirement at the reference date, already
- * computed (the district report does); the others are evaluated here.
+ * Where a figure is counted: the school id as the facts name it (`undefined`:
+ * none), placed when the roll-up is built (a school that is not registered
+ * counts as unplaced).
  *
  * @since 0.1.0
  */
-export const evaluateRollup = (
-  facts: Facts.FactsState,
-  policy: PolicySet,
-  q: RollupQuery,
-  evaluated?: ReadonlyMap<string, ComplianceAnswer>
-): RollupReport => {
+export type AddFigure = (schoolId: string | undefined, field: keyof RollupFigures, n: number) => void
+
+/**
+ * The reference of a roll-up query: the year, the as-of date, the reference
+ * date (the as-of date, or December 31 if earlier) and the requirement.
+ *
+ * @since 0.1.0
+ */
+export interface RollupBasis {
+  readonly year: number
+  readonly asOf: LocalDate
+  readonly ref: LocalDate
+  readonly inYear: boolean
+  readonly requirement: Requirement | undefined
+}
+
+/**
+ * The basis of a query under a policy set.
+ *
+ * @since 0.1.0
+ */
+export const basisOf = (policy: PolicySet, q: RollupQuery): RollupBasis => {
   const { asOf, year } = q
   const requirement =
     q.requirementId === undefined ? policy.requirements[0] : policy.requirements.find((r) => r.id === q.requirementId)
   const end = Calendar.endOfYear(year)
   const ref = Calendar.compareDates(asOf, end) < 0 ? asOf : end
-  const own = new Map<string, Mutable<RollupFigures>>()
-  const unplaced = zeroFigures()
-  const at = (schoolId: string | undefined): Mutable<RollupFigures> => {
-    if (schoolId === undefined || !facts.schools.has(schoolId)) return unplaced
-    let f = own.get(schoolId)
+  return { year, asOf, ref, inYear: ref >= Calendar.startOfYear(year), requirement }
+}
+
+/**
+ * A member's figures: the member (and their compliance) in their school on the
+ * reference date, and the hours of each of their grants in their school on the
+ * grant's date. They depend on the member's own facts only (and the classes
+ * behind their grants).
+ *
+ * @since 0.1.0
+ */
+export const memberFigures = (
+  facts: Facts.FactsState,
+  policy: PolicySet,
+  basis: RollupBasis,
+  memberId: string,
+  add: AddFigure,
+  evaluated?: ReadonlyMap<string, ComplianceAnswer>
+): void => {
+  const { year, asOf, ref, requirement } = basis
+  const m = facts.members.get(memberId)
+  if (m !== undefined && basis.inYear && Facts.isRegisteredOn(m, ref)) {
+    const school = Facts.schoolOn(m, ref)
+    add(school, "members", 1)
+    if (requirement !== undefined) {
+      const a = evaluated?.get(memberId) ?? evaluate(facts, policy, requirement, memberId, ref, year)
+      if (a.status !== "notApplicable") {
+        add(school, "applicable", 1)
+        add(school, a.status, 1)
+      }
+    }
+  }
+  const grants = facts.credit.get(memberId)
+  if (grants === undefined) return
+  // a member registered after the as-of date is not known yet: their credit is unplaced
+  const known = m !== undefined && (m.registeredOn === null || m.registeredOn <= asOf) ? m : undefined
+  for (const g of grants.values()) {
+    if (g.revoked || g.year !== year || g.date > asOf) continue
+    // credit earned before the member's registration date counts in their first school
+    add(
+      known === undefined ? undefined : (Facts.schoolOn(known, g.date) ?? known.schools[0]?.value),
+      "hoursGranted",
+      g.hours
+    )
+  }
+}
+
+/**
+ * A class's figures, in the school that planned it: its sessions delivered in
+ * the year, whether it was held in the year (its first delivered session), and
+ * its trainee-times of the year (members by their first attendance or make-up).
+ *
+ * @since 0.1.0
+ */
+export const classFigures = (c: Facts.ClassFact, basis: RollupBasis, add: AddFigure): void => {
+  const { year, asOf } = basis
+  const delivered = Facts.deliveredSessions(c, asOf)
+  let first: LocalDate | undefined
+  let sessions = 0
+  for (const id of delivered) {
+    const s = c.sessions.get(id) as Facts.SessionFact
+    if (first === undefined || s.date < first) first = s.date
+    if (Calendar.yearOfDate(s.date) === year) sessions++
+  }
+  if (sessions > 0) add(c.schoolId, "sessionsHeld", sessions)
+  if (first !== undefined && Calendar.yearOfDate(first) === year) add(c.schoolId, "classesHeld", 1)
+  let traineeTimes = 0
+  for (const records of c.records.values()) {
+    let firstPart: LocalDate | undefined
+    for (const [sid, r] of records) {
+      if (c.sessions.get(sid)?.cancelled !== false) continue
+      for (const d of [r.attended?.date, r.makeUp?.date]) {
+        if (d !== undefined && d <= asOf && (firstPart === undefined || d < firstPart)) firstPart = d
+      }
+    }
+    if (firstPart !== undefined && Calendar.yearOfDate(firstPart) === year) traineeTimes++
+  }
+  if (traineeTimes > 0) add(c.schoolId, "traineeTimes", traineeTimes)
+}
+
+/**
+ * Figures by school id as the facts name them (`undefined`: none).
+ *
+ * @since 0.1.0
+ */
+export type FiguresBySchool = Map<string | undefined, Mutable<RollupFigures>>
+
+/**
+ * An adder into figures by school id.
+ *
+ * @since 0.1.0
+ */
+export const adderInto =
+  (into: FiguresBySchool): AddFigure =>
+  (schoolId, field, n) => {
+    let f = into.get(schoolId)
     if (f === undefined) {
       f = zeroFigures()
-      own.set(schoolId, f)
+      into.set(schoolId, f)
     }
-    return f
+    f[field] = (f[field] + n) as never
   }
-  // members and compliance
-  if (ref >= Calendar.startOfYear(year)) {
-    for (const m of facts.members.values()) {
-      if (!Facts.isRegisteredOn(m, ref)) continue
-      const f = at(Facts.schoolOn(m, ref))
-      f.members++
-      if (requirement === undefined) continue
-      const a = evaluated?.get(m.memberId) ?? evaluate(facts, policy, requirement, m.memberId, ref, year)
-      if (a.status === "notApplicable") continue
-      f.applicable++
-      f[a.status]++
-    }
-  }
-  // hours granted, by the member's school on the grant's date
-  for (const [memberId, grants] of facts.credit) {
-    const m = facts.members.get(memberId)
-    // a member registered after the as-of date is not known yet: their credit is unplaced
-    const known = m !== undefined && (m.registeredOn === null || m.registeredOn <= asOf) ? m : undefined
-    for (const g of grants.values()) {
-      if (g.revoked || g.year !== year || g.date > asOf) continue
-      // credit earned before the member's registration date counts in their first school
-      const f = at(known === undefined ? undefined : (Facts.schoolOn(known, g.date) ?? known.schools[0]?.value))
-      f.hoursGranted = Hours.make(f.hoursGranted + g.hours)
-    }
-  }
-  // classes, sessions and trainee-times, by the class's school
-  for (const c of facts.classes.values()) {
-    const f = at(c.schoolId)
-    const delivered = Facts.deliveredSessions(c, asOf)
-    let first: LocalDate | undefined
-    for (const id of delivered) {
-      const s = c.sessions.get(id) as Facts.SessionFact
-      if (first === undefined || s.date < first) first = s.date
-      if (Calendar.yearOfDate(s.date) === year) f.sessionsHeld++
-    }
-    if (first !== undefined && Calendar.yearOfDate(first) === year) f.classesHeld++
-    for (const sessions of c.records.values()) {
-      let firstPart: LocalDate | undefined
-      for (const [sid, r] of sessions) {
-        if (c.sessions.get(sid)?.cancelled !== false) continue
-        for (const d of [r.attended?.date, r.makeUp?.date]) {
-          if (d !== undefined && d <= asOf && (firstPart === undefined || d < firstPart)) firstPart = d
-        }
-      }
-      if (firstPart !== undefined && Calendar.yearOfDate(firstPart) === year) f.traineeTimes++
-    }
+
+/**
+ * Builds the report from the members' and classes' figures (summed by school
+ * id): places them (a school that is not registered counts as unplaced), adds
+ * the quotas of the year and sums along the tree.
+ *
+ * @since 0.1.0
+ */
+export const buildRollup = (facts: Facts.FactsState, basis: RollupBasis, bySchool: FiguresBySchool): RollupReport => {
+  const { year, asOf, requirement } = basis
+  const own = new Map<string, Mutable<RollupFigures>>()
+  let unplaced = zeroFigures()
+  for (const [schoolId, f] of bySchool) {
+    if (schoolId !== undefined && facts.schools.has(schoolId)) own.set(schoolId, { ...f })
+    else unplaced = addFigures(unplaced, f) as Mutable<RollupFigures>
   }
   // quotas
   for (const s of facts.schools.values()) {
     const quota = s.quotas.get(year)
     if (quota === undefined) continue
-    const f = at(s.schoolId)
+    let f = own.get(s.schoolId)
+    if (f === undefined) {
+      f = zeroFigures()
+      own.set(s.schoolId, f)
+    }
     f.claimedTraineeTimes += quota.traineeTimes
     f.claimedClasses += quota.classes ?? 0
   }
@@ -260,6 +351,39 @@ export const evaluateRollup = (
     roots: roots.map((r) => build(r, 0)),
     unplaced
   }
+}
+
+/**
+ * The ids whose member figures may be non-zero: registered members and
+ * holders of credit.
+ *
+ * @since 0.1.0
+ */
+export const figureMemberIds = (facts: Facts.FactsState): Set<string> => {
+  const ids = new Set(facts.members.keys())
+  for (const id of facts.credit.keys()) ids.add(id)
+  return ids
+}
+
+/**
+ * Computes the roll-up of a year as of a date. `evaluated` may hold the members'
+ * answers under the roll-up's requirement at the reference date, already
+ * computed (the district report does); the others are evaluated here.
+ *
+ * @since 0.1.0
+ */
+export const evaluateRollup = (
+  facts: Facts.FactsState,
+  policy: PolicySet,
+  q: RollupQuery,
+  evaluated?: ReadonlyMap<string, ComplianceAnswer>
+): RollupReport => {
+  const basis = basisOf(policy, q)
+  const bySchool: FiguresBySchool = new Map()
+  const add = adderInto(bySchool)
+  for (const id of figureMemberIds(facts)) memberFigures(facts, policy, basis, id, add, evaluated)
+  for (const c of facts.classes.values()) classFigures(c, basis, add)
+  return buildRollup(facts, basis, bySchool)
 }
 
 /**
