@@ -1,6 +1,7 @@
 /**
- * The district generator's old home: see `District.ts`.
+ * The district generator under its old name: see `District.ts` (the one
+ * generator; this is its default, Xiqing shape).
  *
  * @since 0.1.0
  */
-export { type DistrictOptions, xiqingYear as generateDistrict } from "./district/Xiqing.js"
+export { type DistrictOptions, generateDistrict } from "./District.js"
