@@ -15,7 +15,7 @@
 import { type Rules, Vocabulary } from "@xueshi/core"
 import fc from "fast-check"
 import { vocabulary } from "./Arbitraries.js"
-import { type History, type HistoryLine, makeRandom, renderLines } from "./DistrictHistory.js"
+import { type History, type HistoryLine, renderLines } from "./District.js"
 import {
   after,
   anyIndex,
@@ -40,6 +40,7 @@ import {
   type Wire,
   wireWith
 } from "./mutation/Splices.js"
+import { makeRandom } from "./Random.js"
 
 /**
  * A history with one broken rule: its lines (log text, no newlines), the rule

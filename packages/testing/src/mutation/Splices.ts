@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import { EventCodec, type Events, type Rules } from "@xueshi/core"
-import { type History, type HistoryLine, lineOf, type Random } from "../DistrictHistory.js"
+import { type History, type HistoryLine, lineOf } from "../District.js"
 import type { Mutation } from "../Mutations.js"
+import type { Random } from "../Random.js"
 
 export type Wire = Record<string, unknown>
 
