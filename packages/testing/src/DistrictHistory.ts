@@ -3,6 +3,7 @@
  * random shape of the district generator (`District.ts`), under the names the
  * tests have always used.
  *
+ * @deprecated use `District` (the same names) and `Random` (for `makeRandom`)
  * @since 0.1.0
  */
 export {
