@@ -63,7 +63,7 @@ const plan = await import("./lib/plan.mjs")
 const { median } = await import("./lib/stats.mjs")
 const { ensureBenchDatabase } = await import("./lib/pg.mjs")
 const { checkAppends, makeW1, makeW2, wireRecord, lineOf } = await import("./lib/events.mjs")
-const { generateDistrict, importPlan } = await import("./lib/district.mjs")
+const { districtEntries, importPlan } = await import("./lib/district.mjs")
 const { findProjections } = await import("./lib/projections.mjs")
 const core = await import("@xueshi/core")
 const { newestMtime } = await import("./lib/packages.mjs")
@@ -172,7 +172,7 @@ const districtEvents = await (async () => {
   const gen = async (m) =>
     districtGenerator === "testing"
       ? { entries: await testingDistrict({ members: m, seed }), schools: "?", classes: "?", members: m }
-      : generateDistrict({ members: m, seed })
+      : districtEntries({ members: m, seed })
   const small = await gen(Math.min(members, 600))
   const v = new Map()
   let pos = 0

@@ -4,11 +4,11 @@
 // Uses the BUILT packages: `pnpm build`, then `node bench/strict-json.mjs [--lines N]`.
 import { createRequire } from "node:module"
 import { StrictJson } from "@xueshi/core"
-import { DistrictHistory } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 const i = process.argv.indexOf("--lines")
 const LINES = i >= 0 ? Number(process.argv[i + 1]) : 100_000
-const lines = [...DistrictHistory.bigLog({ lines: LINES, seed: 2025 })]
+const lines = [...District.bigLog({ lines: LINES, seed: 2025 })]
 const time = (name, f) => {
   for (let k = 0; k < 2000; k++) f(lines[k % lines.length])
   const c0 = process.cpuUsage()

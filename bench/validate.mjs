@@ -6,7 +6,7 @@
 // Uses the BUILT packages: `pnpm build`, then `node --expose-gc bench/validate.mjs [--lines N] [--seed S] [--no-ids]`.
 import { performance } from "node:perf_hooks"
 import { LogValidator } from "@xueshi/core"
-import { DistrictHistory } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -21,7 +21,7 @@ const hex = (n, width) => n.toString(16).padStart(width, "0")
 /** A deterministic UUID for line `n` (every event of an exported log carries one). */
 const uuidOf = (n) => `${hex(n >>> 0, 8)}-0000-4000-8000-${hex(Math.imul(n, 2654435761) >>> 0, 12)}`
 const lines = [
-  ...DistrictHistory.bigLog({
+  ...District.bigLog({
     lines: LINES,
     seed: SEED,
     district: { members: 300, classes: 40, maxSessionsPerClass: 12, maxEnrolmentsPerClass: 40 }

@@ -13,7 +13,7 @@
 // (default 100 000 lines, ~5 s; --lines 1000000, ~45 s). Exits non-zero if the ratio is not below 1.
 import { performance } from "node:perf_hooks"
 import { LogValidator } from "@xueshi/core"
-import { DistrictHistory } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -37,7 +37,7 @@ const heapCostOfText = (line) => {
 let textCost = 0
 let produced = 0
 function* lines() {
-  for (const line of DistrictHistory.bigLog({
+  for (const line of District.bigLog({
     lines: LINES,
     seed: SEED,
     district: { members: 300, classes: 40, maxSessionsPerClass: 12, maxEnrolmentsPerClass: 40 }

@@ -1,6 +1,6 @@
 // The data of each workload, built (or loaded) before any timing starts.
 import fs from "node:fs"
-import { generateDistrict, importPlan } from "./district.mjs"
+import { districtEntries, importPlan } from "./district.mjs"
 import { makeW1, makeW2, recordedAtOf, wireData } from "./events.mjs"
 import { makeRng, uuid } from "./rng.mjs"
 
@@ -45,7 +45,7 @@ export const forEachLine = (file, onLine, chunkSize = 8 << 20) => {
  */
 export const loadDistrict = async ({ members, seed, generator = "bench" }) => {
   const entries =
-    generator === "testing" ? await testingDistrict({ members, seed }) : generateDistrict({ members, seed }).entries
+    generator === "testing" ? await testingDistrict({ members, seed }) : districtEntries({ members, seed }).entries
   return { events: entries.length, appends: importPlan(entries) }
 }
 

@@ -1,10 +1,10 @@
-// The district year of D1: THE district generator, DistrictGenerator of @xueshi/testing (the
+// The district year of D1: THE district generator, District.generateDistrict of @xueshi/testing (the
 // demo's and the tests' district; shaped after shared/domain/RULES.md, Tianjin Xiqing: one
 // district school, 11 subdistrict/township schools, 271 villages and communities; 38,000
 // members give about 1.5 million events), drawn at the demo's seed so that D1 folds exactly
 // the district `pnpm demo` reports on. The bench's own seed only seeds the event ids (the
 // generator's records carry none; an importer's log would).
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { recordedAtOf } from "./events.mjs"
 import { makeRng, uuid } from "./rng.mjs"
 
@@ -12,15 +12,17 @@ import { makeRng, uuid } from "./rng.mjs"
 export const DISTRICT_SEED = 2025
 
 /**
- * Generates the year. Returns `{ entries, schools, members, classes }` where `entries` is the
- * log in global order: `{ stream, event, id, recordedAt }` with runtime events.
+ * The year as D1's log entries: the records of the one generator (`District.generateDistrict`
+ * of @xueshi/testing) with ids and recording times. Returns `{ entries, schools, members,
+ * classes }` where `entries` is the log in global order: `{ stream, event, id, recordedAt }`
+ * with runtime events.
  */
-export const generateDistrict = ({ members = 38_000, seed = 20_250_101 } = {}) => {
+export const districtEntries = ({ members = 38_000, seed = 20_250_101 } = {}) => {
   const ids = makeRng(seed)
   const entries = []
   const schools = new Set()
   const classes = new Set()
-  for (const r of DistrictGenerator.generateDistrict({ members, seed: DISTRICT_SEED, year: 2025 })) {
+  for (const r of District.generateDistrict({ members, seed: DISTRICT_SEED, year: 2025 })) {
     if (r.type === "SchoolRegistered") schools.add(r.stream)
     else if (r.type === "ClassPlanned") classes.add(r.stream)
     entries.push({

@@ -10,6 +10,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process"
 import { fileURLToPath } from "node:url"
+import { Random } from "@xueshi/testing"
 import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
 import { cleanup, openStore, readAll, tempDir } from "./helpers.js"
@@ -24,14 +25,8 @@ const MODES = [
   { durability: "never", concurrency: 3 }
 ] as const
 
-/** A seeded PRNG (mulberry32), so a failing run can be replayed with XUESHI_CRASH_SEED. */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+/** A seeded PRNG (the testing kit's one: `Random.makeRandom`), so a failing run can be replayed with XUESHI_CRASH_SEED. */
+const prng = (seed: number): (() => number) => Random.makeRandom(seed).next
 
 interface RunOutcome {
   readonly acked: Array<{ batch: number; n: number }>

@@ -7,6 +7,7 @@
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import type { EventStore } from "@xueshi/core"
+import { Random } from "@xueshi/testing"
 import { Cause, Effect, Exit, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { FileStore } from "../src/index.js"
@@ -15,14 +16,8 @@ import { cleanup, schoolEvents, tempDir, withStore } from "./helpers.js"
 const root = tempDir("xueshi-fuzz-", true)
 afterAll(() => cleanup(root))
 
-/** Seeded PRNG (mulberry32). */
-const prng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+/** Seeded PRNG (the testing kit's one: `Random.makeRandom`). */
+const prng = (seed: number): (() => number) => Random.makeRandom(seed).next
 
 interface Template {
   readonly dir: string

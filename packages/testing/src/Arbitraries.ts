@@ -7,7 +7,7 @@
  *
  * These arbitraries know nothing about histories: a generated event is valid by
  * its schema, not necessarily by the rules of a stream. For valid histories see
- * `DistrictHistory`.
+ * `District`.
  *
  * @since 0.1.0
  */

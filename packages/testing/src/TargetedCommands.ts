@@ -10,8 +10,8 @@
 import { Commands, Events } from "@xueshi/core"
 import fc from "fast-check"
 import * as Arbitraries from "./Arbitraries.js"
-import type { History } from "./DistrictHistory.js"
-import { makeRandom } from "./DistrictHistory.js"
+import type { History } from "./District.js"
+import { makeRandom } from "./Random.js"
 
 /**
  * The ids a history uses.

@@ -6,9 +6,11 @@ export * as Conformance from "./conformance/EventStoreConformance.js"
 export { eventStoreConformance } from "./conformance/EventStoreConformance.js"
 /** Given / when / then specification tables of deciders. @since 0.1.0 */
 export * as DeciderSpec from "./DeciderSpec.js"
-/** A deterministic generator of a realistic district's year. @since 0.1.0 */
+/** THE district generator: the Xiqing year (default) and random valid histories, one `generateDistrict`. @since 0.1.0 */
+export * as District from "./District.js"
+/** @deprecated use `District` (the same `generateDistrict`, Xiqing shape). @since 0.1.0 */
 export * as DistrictGenerator from "./DistrictGenerator.js"
-/** Valid district histories and their rendering to log lines. @since 0.1.0 */
+/** @deprecated use `District` (the same histories, arbitraries and rendering). @since 0.1.0 */
 export * as DistrictHistory from "./DistrictHistory.js"
 /** Invalid histories that break one rule at a known line. @since 0.1.0 */
 export * as Mutations from "./Mutations.js"

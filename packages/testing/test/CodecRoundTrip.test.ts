@@ -8,7 +8,8 @@ import { EventCodec } from "@xueshi/core"
 import { Result } from "effect"
 import { describe, expect } from "vitest"
 import { logRecord } from "../src/Arbitraries.js"
-import { districtHistory, makeRandom, type Random, renderLines } from "../src/DistrictHistory.js"
+import { districtHistory, renderLines } from "../src/District.js"
+import { makeRandom, type Random } from "../src/Random.js"
 
 const codec = EventCodec.EventLogCodec
 

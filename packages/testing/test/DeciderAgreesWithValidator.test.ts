@@ -27,7 +27,7 @@ import {
 } from "@xueshi/core"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
-import { districtHistory, type History, renderLines } from "../src/DistrictHistory.js"
+import { districtHistory, type History, renderLines } from "../src/District.js"
 import { commandAgainst, streamOfCommand } from "../src/TargetedCommands.js"
 
 const REFERENCE_RULES: ReadonlySet<Rules.RuleId> = new Set([

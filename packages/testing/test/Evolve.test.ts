@@ -19,7 +19,7 @@ import { fc, test } from "@fast-check/vitest"
 import { Decider, EventCodec, type Events, LogValidator, References, StreamKinds } from "@xueshi/core"
 import { Result } from "effect"
 import { describe, expect } from "vitest"
-import { districtHistory, type History, type HistoryLine, renderLines } from "../src/DistrictHistory.js"
+import { districtHistory, type History, type HistoryLine, renderLines } from "../src/District.js"
 import { fingerprint } from "../src/Normalize.js"
 
 const kindOf = (stream: string) =>

@@ -2,7 +2,7 @@
 // missing, mistyped or added does not: the schema is the report's published contract.
 import { DistrictReport, Ledger, Presets } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../src/DistrictGenerator.js"
+import { generateDistrict } from "../src/District.js"
 import { validateReport as validate } from "./JsonSchemaKit.js"
 
 const ledger = Ledger.fromRecords(

@@ -8,8 +8,7 @@ import { test } from "@fast-check/vitest"
 import { EventCodec } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
 import { logRecord } from "../src/Arbitraries.js"
-import { generateDistrict } from "../src/DistrictGenerator.js"
-import { districtHistory, fullEnvelope, renderLines } from "../src/DistrictHistory.js"
+import { districtHistory, fullEnvelope, generateDistrict, renderLines } from "../src/District.js"
 import { validateLine, validatePayload } from "./JsonSchemaKit.js"
 
 const codec = EventCodec.EventLogCodec

@@ -5,7 +5,7 @@
  */
 import { Facts, Presets, SchoolRollup } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../src/DistrictGenerator.js"
+import { generateDistrict } from "../src/District.js"
 
 describe("the keyed fact store", () => {
   it("saved batch by batch by the keys its records name, decodes to the folded state", () => {

@@ -5,7 +5,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { LogValidator, Rules } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
-import { districtConfig, districtHistory, simulateDistrict } from "../src/DistrictHistory.js"
+import { districtConfig, districtHistory, simulateDistrict } from "../src/District.js"
 import { invalidMutation, type Mutation, mutate, mutationRules } from "../src/Mutations.js"
 
 const firstError = (m: Mutation, options: LogValidator.ValidateLogOptions = {}) => {

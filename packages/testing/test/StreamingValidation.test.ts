@@ -10,7 +10,7 @@
  */
 import { LogValidator } from "@xueshi/core"
 import { describe, expect, it } from "vitest"
-import { bigLog } from "../src/DistrictHistory.js"
+import { bigLog } from "../src/District.js"
 
 const BIG = process.env.XUESHI_BIG === "1"
 const LINES = BIG ? 1_000_000 : 100_000

@@ -8,7 +8,7 @@ import { fc, test } from "@fast-check/vitest"
 import { EventCodec, Events, LogValidator } from "@xueshi/core"
 import { Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { districtHistory, renderLines } from "../src/DistrictHistory.js"
+import { districtHistory, renderLines } from "../src/District.js"
 
 const { tags: _optionalTags, ...v1Fields } = Events.SessionScheduled.fields
 

@@ -5,7 +5,7 @@
 import { fc, test } from "@fast-check/vitest"
 import { LogValidator } from "@xueshi/core"
 import { describe, expect } from "vitest"
-import { districtHistory, renderLines, renderText } from "../src/DistrictHistory.js"
+import { districtHistory, renderLines, renderText } from "../src/District.js"
 
 const describeErrors = (r: LogValidator.ValidationReport) => r.errors.slice(0, 3).map(LogValidator.describeLogError)
 

@@ -39,8 +39,8 @@ export const generate = Command.make(
       if (year < 1900 || year > 9999)
         return yield* Effect.fail(usage(`--year ${year} is out of range`, "try --year 2025"))
       // loaded on demand: the generator lives in @xueshi/testing
-      const { DistrictGenerator } = yield* Effect.promise(() => import("@xueshi/testing"))
-      const records = DistrictGenerator.generateDistrict({ members, seed, year })
+      const { District } = yield* Effect.promise(() => import("@xueshi/testing"))
+      const records = District.generateDistrict({ members, seed, year })
       yield* Effect.tryPromise({
         try: () => mkdir(dirname(out), { recursive: true }),
         catch: (e) =>

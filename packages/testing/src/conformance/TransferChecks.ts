@@ -15,7 +15,7 @@
 import { CommandHandler, Commands, EventCodec, Events, LogTransfer, LogValidator, type Rules } from "@xueshi/core"
 import { Cause, Effect, Exit } from "effect"
 import fc from "fast-check"
-import { districtHistory, type History, renderLines, renderText } from "../DistrictHistory.js"
+import { districtHistory, type History, renderLines, renderText } from "../District.js"
 import { invalidMutation } from "../Mutations.js"
 import { commandAgainst } from "../TargetedCommands.js"
 import type { Check } from "./Checks.js"
