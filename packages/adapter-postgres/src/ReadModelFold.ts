@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { type EventStore, Ledger, type PolicySet } from "@xueshi/core"
+import { type EventStore, Ledger, type PolicySet, type StoreErrors } from "@xueshi/core"
 import { Effect, Stream } from "effect"
 import * as Rows from "./ReadModelRows.js"
 
@@ -70,7 +70,12 @@ export const committed = (f: Fold, pending: Rows.PendingBaseline): void => {
  *
  * @since 0.1.0
  */
-export const replay = (store: EventStore.EventStore["Service"], f: Fold, after: number, until: number) =>
+export const replay = (
+  store: EventStore.EventStore["Service"],
+  f: Fold,
+  after: number,
+  until: number
+): Effect.Effect<void, StoreErrors.ReadError> =>
   store.readAll({ after }).pipe(
     Stream.takeWhile((r) => r.position <= until),
     Stream.runForEachArray((records) => Effect.sync(() => push(f, records)))
@@ -81,7 +86,7 @@ export const replay = (store: EventStore.EventStore["Service"], f: Fold, after: 
  *
  * @since 0.1.0
  */
-export const adoptBaseline = (f: Fold) =>
+export const adoptBaseline = (f: Fold): Effect.Effect<void> =>
   Effect.sync(() => {
     f.tracker.touchAll()
     committed(f, f.tracker.compute(f.fold.current(), f.baseline).pending)
