@@ -123,7 +123,9 @@ const nowIso = (millis: number): string => {
 }
 
 /**
- * Makes the services of a memory store over `options.storage`.
+ * Makes the services of a memory store over `options.storage`: directly, not as
+ * an `Effect` like the other adapters' `make`, since a memory store opens
+ * nothing (see docs/store/writing-an-adapter.md, "make and layer").
  *
  * @since 0.1.0
  */
