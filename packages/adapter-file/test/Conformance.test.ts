@@ -23,9 +23,7 @@ eventStoreConformance("file (always)", fresh({}), {
   reopen: {
     storage: directory,
     makeLayer: (dir, options) =>
-      FileStore.layer(
-        options.codec === undefined ? { directory: dir } : { directory: dir, codec: options.codec }
-      )
+      FileStore.layer(options.codec === undefined ? { directory: dir } : { directory: dir, codec: options.codec })
   }
 })
 

@@ -140,9 +140,7 @@ describe("the writer lock", () => {
       const exits = await Promise.all(
         Array.from({ length: 8 }, () =>
           Effect.runPromiseExit(
-            Effect.scoped(
-              Effect.flatMap(FileStore.make({ directory, durability: "never" }), () => Effect.sleep(50))
-            )
+            Effect.scoped(Effect.flatMap(FileStore.make({ directory, durability: "never" }), () => Effect.sleep(50)))
           )
         )
       )

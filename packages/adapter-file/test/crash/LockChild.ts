@@ -15,9 +15,7 @@ const send = (msg: unknown) =>
   })
 
 if (mode === "try") {
-  const exit = await Effect.runPromiseExit(
-    Effect.scoped(Effect.map(FileStore.make({ directory }), (s) => s.recovery))
-  )
+  const exit = await Effect.runPromiseExit(Effect.scoped(Effect.map(FileStore.make({ directory }), (s) => s.recovery)))
   if (Exit.isSuccess(exit)) await send({ type: "result", tag: "Opened" })
   else {
     const e = Cause.squash(exit.cause) as Record<string, unknown>
