@@ -50,6 +50,6 @@ const program = Effect.gen(function* () {
   )
 })
 
-await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(FileStore.layerFileStore({ directory }))))
+await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(FileStore.layer({ directory }))))
 console.log(`the store is in ${directory}`)
 if (values.dir === undefined) rmSync(directory, { recursive: true, force: true })

@@ -85,7 +85,7 @@ const memoryProbe = probe(
 // --- file ------------------------------------------------------------------
 const fileProbe = probe(
   ["adapter-file"],
-  [["FileStore", "layerFileStore"], ["layerFileStore"], ["FileEventStore", "layer"], ["FileStore", "layer"], ["layer"]]
+  [["FileStore", "layer"], ["FileStore", "layerFileStore"], ["layerFileStore"], ["FileEventStore", "layer"], ["layer"]]
 )
 
 /** The newest log segment of a file store: the last, by name, of its largest files ending in .jsonl/.log/.seg. */

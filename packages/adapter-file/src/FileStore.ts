@@ -19,8 +19,8 @@
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
-import { CheckpointStore, EventCodec, EventStore, Observability, Pagination, StoreErrors } from "@xueshi/core"
-import { Clock, Context, Effect, Layer, Option, type Scope, Stream } from "effect"
+import { CheckpointStore, EventCodec, type EventStore, Pagination, StoreErrors, StoreServices } from "@xueshi/core"
+import { Clock, Context, Effect, Layer, Option, type Scope, Semaphore, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
 import { FileIo, Io } from "./internal/Io.js"
 import { scopedLock } from "./internal/Lock.js"
@@ -83,16 +83,12 @@ export interface FileStoreOptions {
  *
  * @since 0.1.0
  */
-export interface FileStoreService {
+export interface FileStoreService extends StoreServices.StoreServices {
   readonly directory: string
   readonly readOnly: boolean
   readonly durability: FileDurability
   /** What opening did: torn tail cut, summaries rebuilt, what was scanned. */
   readonly recovery: RecoveryReport
-  readonly eventStore: EventStore.EventStore["Service"]
-  readonly checkpoints: CheckpointStore.CheckpointStore["Service"]
-  readonly projections: CheckpointStore.ProjectionStore["Service"]
-  readonly snapshots: CheckpointStore.SnapshotStore["Service"]
   /** Flushes all appended data to disk (useful with `never`). */
   readonly flush: Effect.Effect<void, StoreErrors.StoreUnavailable | StoreErrors.StoreCorrupted>
   /** Read-only openers: reads what the writer appended since the last look (reads do this by themselves). */
@@ -158,7 +154,7 @@ const configOf = (options: FileStoreOptions, io: Io) => {
  *
  * @since 0.1.0
  */
-export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStoreService, OpenError, Scope.Scope> =>
+export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService, OpenError, Scope.Scope> =>
   Effect.gen(function* () {
     const io = yield* ioOf
     const config = yield* Effect.try({ try: () => configOf(options, io), catch: (e) => toStoreError(e) })
@@ -272,20 +268,27 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
         })
       )
 
-    const eventStore = Observability.instrumentEventStore(
-      EventStore.EventStore.of({
-        append,
-        readStream,
-        readAll,
-        subscribe,
-        version: (stream) => Effect.map(refresh, () => log.version(stream)),
-        head: () => Effect.map(refresh, () => log.head)
-      }),
-      "file"
-    )
+    const eventStore = StoreServices.eventStore("file", {
+      append,
+      readStream,
+      readAll,
+      subscribe,
+      version: (stream) => Effect.map(refresh, () => log.version(stream)),
+      head: () => Effect.map(refresh, () => log.head)
+    })
 
     const stateRead = <A>(f: () => Promise<A>) => tryRead(f)
-    const stateWrite = <A>(f: () => Promise<A>) => tryRead(() => state.exclusive(f))
+    /** State mutations run one at a time (compare-and-set within the writer process); once started, to the end. */
+    const stateLock = yield* Semaphore.make(1)
+    const stateWrite = <A>(f: () => Promise<A>) =>
+      stateLock.withPermit(
+        Effect.uninterruptible(
+          tryRead(async () => {
+            state.assertWritable()
+            return f()
+          })
+        )
+      )
 
     const checkpoints = CheckpointStore.CheckpointStore.of({
       get: (name) =>
@@ -390,30 +393,24 @@ export const makeFileStore = (options: FileStoreOptions): Effect.Effect<FileStor
   })
 
 /**
+ * @deprecated use {@link make}
+ * @since 0.1.0
+ */
+export const makeFileStore = make
+
+/**
  * A layer of a file store: {@link FileStore} and the four port services.
  *
  * @since 0.1.0
  */
-export const layerFileStore = (
-  options: FileStoreOptions
-): Layer.Layer<
-  | FileStore
-  | EventStore.EventStore
-  | CheckpointStore.CheckpointStore
-  | CheckpointStore.ProjectionStore
-  | CheckpointStore.SnapshotStore,
-  OpenError
-> =>
-  Layer.effectContext(
-    Effect.map(makeFileStore(options), (store) =>
-      Context.make(FileStore, store).pipe(
-        Context.add(EventStore.EventStore, store.eventStore),
-        Context.add(CheckpointStore.CheckpointStore, store.checkpoints),
-        Context.add(CheckpointStore.ProjectionStore, store.projections),
-        Context.add(CheckpointStore.SnapshotStore, store.snapshots)
-      )
-    )
-  )
+export const layer = (options: FileStoreOptions): Layer.Layer<FileStore | StoreServices.Services, OpenError> =>
+  Layer.effectContext(Effect.map(make(options), (store) => Context.add(StoreServices.context(store), FileStore, store)))
+
+/**
+ * @deprecated use {@link layer}
+ * @since 0.1.0
+ */
+export const layerFileStore = layer
 
 /**
  * Repairs a store that refuses to open with `StoreCorrupted`: takes the write

@@ -7,7 +7,7 @@
 
 /** The on-disk format: line framing, checksums, segment summaries. @since 0.1.0 */
 export * as FileFormat from "./FileFormat.js"
-/** The file store: options, `makeFileStore`, `layerFileStore`, `repairFileStore`. @since 0.1.0 */
+/** The file store: options, `make`, `layer`, `repairFileStore`. @since 0.1.0 */
 export * as FileStore from "./FileStore.js"
 /** The errors of opening a file store (`StoreLocked`). @since 0.1.0 */
 export * as FileStoreErrors from "./FileStoreErrors.js"

@@ -77,7 +77,7 @@ describe("truncation exactly at an append boundary past the last summary", () =>
     // the mark of an earlier commit (a crash after the data's flush, before the mark's)
     writeFileSync(ack, text)
     const exit = await Effect.runPromiseExit(
-      Effect.scoped(Effect.map(FileStore.makeFileStore({ directory, recordAcknowledged: true }), (s) => s.recovery))
+      Effect.scoped(Effect.map(FileStore.make({ directory, recordAcknowledged: true }), (s) => s.recovery))
     )
     expect(Exit.isSuccess(exit) && exit.value).toMatchObject({ events: 6 })
     // opened without the option, the mark is removed: nothing is promised beyond the summaries

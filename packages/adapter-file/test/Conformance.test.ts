@@ -17,15 +17,13 @@ const directory = Effect.acquireRelease(
 )
 
 const fresh = (options: Omit<FileStore.FileStoreOptions, "directory">) => () =>
-  Layer.unwrap(Effect.map(directory, (dir) => FileStore.layerFileStore({ directory: dir, ...options })))
+  Layer.unwrap(Effect.map(directory, (dir) => FileStore.layer({ directory: dir, ...options })))
 
 eventStoreConformance("file (always)", fresh({}), {
   reopen: {
     storage: directory,
     makeLayer: (dir, options) =>
-      FileStore.layerFileStore(
-        options.codec === undefined ? { directory: dir } : { directory: dir, codec: options.codec }
-      )
+      FileStore.layer(options.codec === undefined ? { directory: dir } : { directory: dir, codec: options.codec })
   }
 })
 

@@ -104,7 +104,7 @@ const attempt = async (
       Effect.exit(
         Effect.scoped(
           Effect.gen(function* () {
-            const store = yield* FileStore.makeFileStore({ directory: dir, durability: "never", verify })
+            const store = yield* FileStore.make({ directory: dir, durability: "never", verify })
             const read = yield* Effect.exit(Stream.runCollect(store.eventStore.readAll()))
             return { recovery: store.recovery, read }
           })

@@ -52,7 +52,7 @@ const spawn = (directory: string, mode: "hold" | "try") => {
 }
 
 const openError = async (options: FileStore.FileStoreOptions) => {
-  const exit = await Effect.runPromiseExit(Effect.scoped(FileStore.makeFileStore(options)))
+  const exit = await Effect.runPromiseExit(Effect.scoped(FileStore.make(options)))
   return Exit.isFailure(exit) ? (Cause.squash(exit.cause) as Record<string, unknown>) : undefined
 }
 
@@ -140,9 +140,7 @@ describe("the writer lock", () => {
       const exits = await Promise.all(
         Array.from({ length: 8 }, () =>
           Effect.runPromiseExit(
-            Effect.scoped(
-              Effect.flatMap(FileStore.makeFileStore({ directory, durability: "never" }), () => Effect.sleep(50))
-            )
+            Effect.scoped(Effect.flatMap(FileStore.make({ directory, durability: "never" }), () => Effect.sleep(50)))
           )
         )
       )

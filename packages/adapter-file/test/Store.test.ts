@@ -274,7 +274,7 @@ describe("disk full and permission errors", () => {
 describe("read-only openers", () => {
   it("refuse a missing store, do not touch a torn tail, and cannot write", async () => {
     expect(
-      (await failure(Effect.scoped(FileStore.makeFileStore({ directory: join(fresh(), "nope"), readOnly: true }))))._tag
+      (await failure(Effect.scoped(FileStore.make({ directory: join(fresh(), "nope"), readOnly: true }))))._tag
     ).toBe("StoreUnavailable")
     const directory = fresh()
     const a = await openStore({ directory })
@@ -320,7 +320,7 @@ describe("repair", () => {
     const lineTwo = bytes.indexOf(0x0a) + 1
     bytes[lineTwo + 20] = (bytes[lineTwo + 20] as number) ^ 0x20
     writeFileSync(path, bytes)
-    const refused = await failure(Effect.scoped(FileStore.makeFileStore({ directory, verify: "full" })))
+    const refused = await failure(Effect.scoped(FileStore.make({ directory, verify: "full" })))
     expect(refused).toMatchObject({ _tag: "StoreCorrupted", location: `segments/${second} byte ${lineTwo} line 2` })
 
     const kept = FileFormat.parseSegmentFileName(second) as number

@@ -15,8 +15,8 @@ export type TestOptions = FileStore.FileStoreOptions & { readonly faults?: Fault
 /** Opens a store with the test's faults, if any, injected through `FileIo`. */
 export const makeStore = ({ faults, ...options }: TestOptions) =>
   faults === undefined
-    ? FileStore.makeFileStore(options)
-    : Effect.provideService(FileStore.makeFileStore(options), FileIo, new Io(faults))
+    ? FileStore.make(options)
+    : Effect.provideService(FileStore.make(options), FileIo, new Io(faults))
 
 /**
  * A fresh temporary directory (removed by `cleanup`). With `memory`, on

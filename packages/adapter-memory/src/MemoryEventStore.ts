@@ -25,11 +25,11 @@ import {
   CheckpointStore as Checkpoints,
   EventCodec,
   EventStore,
-  Observability,
   Pagination,
-  StoreErrors
+  StoreErrors,
+  StoreServices
 } from "@xueshi/core"
-import { Clock, Context, Deferred, Effect, Exit, Layer, Option, Result, Stream } from "effect"
+import { Clock, Deferred, Effect, Exit, Layer, Option, Result, Stream } from "effect"
 
 type StoredEvent = EventStore.StoredEvent
 type ProjectionSnapshot = CheckpointStoreModule.ProjectionSnapshot
@@ -107,12 +107,8 @@ export interface MemoryStoreOptions {
  *
  * @since 0.1.0
  */
-export interface MemoryStore {
+export interface MemoryStore extends StoreServices.StoreServices {
   readonly storage: MemoryStorage
-  readonly eventStore: EventStore.EventStore["Service"]
-  readonly checkpoints: Checkpoints.CheckpointStore["Service"]
-  readonly projections: Checkpoints.ProjectionStore["Service"]
-  readonly snapshots: Checkpoints.SnapshotStore["Service"]
 }
 
 let lastMillis = Number.NaN
@@ -127,7 +123,9 @@ const nowIso = (millis: number): string => {
 }
 
 /**
- * Makes the services of a memory store over `options.storage`.
+ * Makes the services of a memory store over `options.storage`: directly, not as
+ * an `Effect` like the other adapters' `make`, since a memory store opens
+ * nothing (see docs/store/writing-an-adapter.md, "make and layer").
  *
  * @since 0.1.0
  */
@@ -279,17 +277,14 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
       )
     )
 
-  const eventStore = Observability.instrumentEventStore(
-    EventStore.EventStore.of({
-      append,
-      readStream,
-      readAll,
-      subscribe,
-      version: (stream) => Effect.sync(() => version(stream)),
-      head: () => Effect.sync(() => storage.entries.length)
-    }),
-    "memory"
-  )
+  const eventStore = StoreServices.eventStore("memory", {
+    append,
+    readStream,
+    readAll,
+    subscribe,
+    version: (stream) => Effect.sync(() => version(stream)),
+    head: () => Effect.sync(() => storage.entries.length)
+  })
 
   const checkpoints = Checkpoints.CheckpointStore.of({
     get: (name) => Effect.sync(() => storage.checkpoints.get(name) ?? 0),
@@ -371,16 +366,5 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
  *
  * @since 0.1.0
  */
-export const layer = (
-  options: MemoryStoreOptions = {}
-): Layer.Layer<
-  EventStore.EventStore | Checkpoints.CheckpointStore | Checkpoints.ProjectionStore | Checkpoints.SnapshotStore
-> =>
-  Layer.syncContext(() => {
-    const store = make(options)
-    return Context.make(EventStore.EventStore, store.eventStore).pipe(
-      Context.add(Checkpoints.CheckpointStore, store.checkpoints),
-      Context.add(Checkpoints.ProjectionStore, store.projections),
-      Context.add(Checkpoints.SnapshotStore, store.snapshots)
-    )
-  })
+export const layer = (options: MemoryStoreOptions = {}): Layer.Layer<StoreServices.Services> =>
+  Layer.syncContext(() => StoreServices.context(make(options)))

@@ -16,8 +16,8 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { CheckpointStore as Checkpoints, EventCodec, EventStore, Observability, type StoreErrors } from "@xueshi/core"
-import { Context, Effect, Layer, Redacted, type Scope } from "effect"
+import { StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
+import { Effect, Layer, Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { ClusterChanged, StoreOpenFailed } from "./PostgresErrors.js"
@@ -58,12 +58,8 @@ export interface PostgresUrlOptions extends PostgresStoreOptions {
  *
  * @since 0.1.0
  */
-export interface PostgresStore {
+export interface PostgresStore extends CoreStoreServices.StoreServices {
   readonly schema: string
-  readonly eventStore: EventStore.EventStore["Service"]
-  readonly checkpoints: Checkpoints.CheckpointStore["Service"]
-  readonly projections: Checkpoints.ProjectionStore["Service"]
-  readonly snapshots: Checkpoints.SnapshotStore["Service"]
   /**
    * The age in milliseconds of the oldest open transaction that holds an xid
    * (0 when none): it holds every reader's visibility bound back, so it is the
@@ -141,10 +137,9 @@ export const make = (
     const reader = makeReader(sql, schema, codec, wakeup, options)
     const append = makeAppend(sql, schema, codec, wakeup.appended)
     const side = makeSide(sql, schema, systemIdentifier)
-    const eventStore = EventStore.EventStore.of({ append, ...reader })
     return {
       schema,
-      eventStore: Observability.instrumentEventStore(eventStore, "postgres"),
+      eventStore: CoreStoreServices.eventStore("postgres", { append, ...reader }),
       ...side,
       oldestWriterAgeMillis: reader.oldestWriterAgeMillis
     }
@@ -155,18 +150,7 @@ export const make = (
  *
  * @since 0.1.0
  */
-export type StoreServices =
-  | EventStore.EventStore
-  | Checkpoints.CheckpointStore
-  | Checkpoints.ProjectionStore
-  | Checkpoints.SnapshotStore
-
-const contextOf = (store: PostgresStore): Context.Context<StoreServices> =>
-  Context.make(EventStore.EventStore, store.eventStore).pipe(
-    Context.add(Checkpoints.CheckpointStore, store.checkpoints),
-    Context.add(Checkpoints.ProjectionStore, store.projections),
-    Context.add(Checkpoints.SnapshotStore, store.snapshots)
-  )
+export type StoreServices = CoreStoreServices.Services
 
 /**
  * The four store services over the caller's own `SqlClient` (or `PgClient`)
@@ -177,7 +161,7 @@ const contextOf = (store: PostgresStore): Context.Context<StoreServices> =>
 export const layerClient = (
   options: PostgresStoreOptions
 ): Layer.Layer<StoreServices, OpenError, SqlClient.SqlClient> =>
-  Layer.effectContext(Effect.map(make(options), contextOf))
+  Layer.effectContext(Effect.map(make(options), CoreStoreServices.context))
 
 /**
  * The one-line default: a pool over `url` and the store in `schema` (a

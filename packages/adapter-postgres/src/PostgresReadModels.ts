@@ -34,10 +34,11 @@ import { type EventStore, Ledger, type PolicySet, type StoreErrors } from "@xues
 import { Deferred, Effect, Exit, Fiber, Option, Schema, type Scope, Semaphore, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import type { Connection } from "effect/sql/SqlConnection"
-import type { SqlError } from "effect/sql/SqlError"
 import { isValidSchemaName } from "./PostgresSchema.js"
 import { unavailable } from "./PostgresWrites.js"
+import * as Fold from "./ReadModelFold.js"
 import * as Rows from "./ReadModelRows.js"
+import * as Sql from "./ReadModelSql.js"
 
 /**
  * Options of a read-model runner.
@@ -132,15 +133,6 @@ class Reload extends Schema.TaggedError<Reload>()("Reload", { reason: Schema.Str
 
 const IDENT_PART = /^[a-z_][a-z0-9_]{0,30}$/
 
-interface Fold {
-  fold: Ledger.LedgerFold
-  checkpoint: number
-  baseline: Rows.Baseline
-  tracker: Rows.Tracker
-  unsaved: number
-  sinceSnapshot: number
-}
-
 /**
  * Starts a read-model runner in the current scope over `store` (the PostgreSQL
  * store's event store) and the `SqlClient` in context (its pool: the runner
@@ -174,92 +166,19 @@ export const start = (
     const stateTable = `${s}.${prefix}state`
     const foldTable = `${s}.${prefix}fold`
 
-    // ---- DDL ---------------------------------------------------------------
-    const tableDdl = (table: Rows.TableName, as: string) => {
-      const shape = Rows.SHAPES[table]
-      const cols = [...shape.key, ...shape.values].map((col, i) =>
-        i < shape.key.length ? `${col.name} ${col.type} NOT NULL` : `${col.name} ${col.type}`
+    const at: Sql.RunnerTables = { schema: s, name, stateTable, foldTable }
+    yield* Sql.ensureTables(sql, at, tables).pipe(
+      Effect.mapError(
+        (e) => new ReadModelError({ name, message: `cannot create the read-model tables: ${e.message}`, cause: e })
       )
-      return `CREATE TABLE IF NOT EXISTS ${s}.${as} (
-        ${[...cols, ...shape.generated, "updated_at timestamptz NOT NULL DEFAULT now()"].join(",\n        ")},
-        CONSTRAINT ${as}_pkey PRIMARY KEY (${shape.key.map((k) => k.name).join(", ")}))`
-    }
-    const ensure = sql
-      .withTransaction(
-        Effect.gen(function* () {
-          yield* sql.unsafe(`SELECT pg_advisory_xact_lock(hashtext('xueshi.migrate'), hashtext($1))`, [s])
-          yield* sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${s}`)
-          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${stateTable} (
-            name text PRIMARY KEY, checkpoint bigint NOT NULL, generation integer NOT NULL DEFAULT 0,
-            system_identifier text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`)
-          yield* sql.unsafe(`CREATE TABLE IF NOT EXISTS ${foldTable} (
-            name text PRIMARY KEY, checkpoint bigint NOT NULL, state json NOT NULL,
-            updated_at timestamptz NOT NULL DEFAULT now())`)
-          for (const t of Rows.TABLES) yield* sql.unsafe(tableDdl(t, tables[t]))
-          yield* sql.unsafe(
-            `INSERT INTO ${stateTable} (name, checkpoint, system_identifier)
-             SELECT $1, 0, system_identifier::text FROM pg_control_system() ON CONFLICT (name) DO NOTHING`,
-            [name]
-          )
-        })
-      )
-      .pipe(
-        Effect.mapError(
-          (e) => new ReadModelError({ name, message: `cannot create the read-model tables: ${e.message}`, cause: e })
-        )
-      )
-    yield* ensure
+    )
 
     // ---- statements on the reserved connection -------------------------------
-    const run = (conn: Connection, text: string, params: ReadonlyArray<unknown> = []) =>
-      conn.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<Record<string, unknown>>, SqlError>
+    const run = Sql.run
     const lockKey = `hashtext('xueshi.rm.${s}'), hashtext($1)`
-
     const writeChanges = (conn: Connection, target: Readonly<Record<Rows.TableName, string>>, changes: Rows.Changes) =>
-      Effect.gen(function* () {
-        for (const t of Rows.TABLES) {
-          const shape = Rows.SHAPES[t]
-          const all = [...shape.key, ...shape.values]
-          const keyNames = shape.key.map((k) => k.name)
-          const typed = (cols: ReadonlyArray<Rows.Column>) => cols.map((col) => `${col.name} ${col.type}`).join(", ")
-          const toObjects = (rows: ReadonlyArray<Rows.Row>, cols: ReadonlyArray<Rows.Column>) =>
-            JSON.stringify(rows.map((r) => Object.fromEntries(cols.map((col, i) => [col.name, r[i]]))))
-          const { upserts, deletes } = changes[t]
-          for (let i = 0; i < deletes.length; i += perStatement) {
-            yield* run(
-              conn,
-              `DELETE FROM ${s}.${target[t]} d USING json_to_recordset($1::json) AS x(${typed(shape.key)})
-                WHERE ${keyNames.map((k) => `d.${k} = x.${k}`).join(" AND ")}`,
-              [toObjects(deletes.slice(i, i + perStatement), shape.key)]
-            )
-          }
-          for (let i = 0; i < upserts.length; i += perStatement) {
-            const names = all.map((col) => col.name)
-            yield* run(
-              conn,
-              `INSERT INTO ${s}.${target[t]} (${names.join(", ")})
-               SELECT ${names.join(", ")} FROM json_to_recordset($1::json) AS x(${typed(all)})
-               ON CONFLICT (${keyNames.join(", ")}) DO UPDATE SET
-                 ${shape.values.map((v) => `${v.name} = excluded.${v.name}`).join(", ")}, updated_at = now()`,
-              [toObjects(upserts.slice(i, i + perStatement), all)]
-            )
-          }
-        }
-      })
-
-    const inTransaction = <A, E>(conn: Connection, body: Effect.Effect<A, E>) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.gen(function* () {
-          yield* run(conn, "BEGIN")
-          const exit = yield* Effect.exit(restore(body))
-          if (Exit.isSuccess(exit)) {
-            yield* run(conn, "COMMIT")
-            return exit.value
-          }
-          yield* Effect.ignore(run(conn, "ROLLBACK"))
-          return yield* exit
-        })
-      )
+      Sql.writeChanges(conn, s, target, changes, perStatement)
+    const inTransaction = Sql.inTransaction
 
     // ---- state ---------------------------------------------------------------
     let leader = false
@@ -274,43 +193,9 @@ export const start = (
     const writer = yield* Semaphore.make(1)
     let rebuildRequest: Deferred.Deferred<void, NotLeader | ReadModelError> | undefined
 
-    const freshFold = (): Fold => ({
-      fold: Ledger.makeFold(policy),
-      checkpoint: 0,
-      baseline: Rows.emptyBaseline(),
-      tracker: Rows.makeTracker(),
-      unsaved: 0,
-      sinceSnapshot: 0
-    })
-
-    const push = (f: Fold, records: ReadonlyArray<EventStore.StoredEvent>) => {
-      for (const r of records) {
-        const commands = f.fold.pushLive(r)
-        const members = commands.map((cmd) => (cmd.data as { readonly memberId: string }).memberId)
-        f.tracker.touch(f.fold.facts, r, members)
-      }
-      const last = records[records.length - 1]
-      if (last !== undefined) f.checkpoint = last.position
-      f.unsaved += records.length
-      f.sinceSnapshot += records.length
-    }
-
-    /** Folds the log from `after` up to `until` (inclusive) into `f`. */
-    const replay = (f: Fold, after: number, until: number) =>
-      store.readAll({ after }).pipe(
-        Stream.takeWhile((r) => r.position <= until),
-        Stream.runForEachArray((records) => Effect.sync(() => push(f, records)))
-      )
-
-    /** Makes the baseline what the tables hold: the rows of the fold (the tables are those of its checkpoint). */
-    const adoptBaseline = (f: Fold) =>
-      Effect.sync(() => {
-        f.tracker.touchAll()
-        const { pending } = f.tracker.compute(f.fold.current(), f.baseline)
-        Rows.commit(f.baseline, pending)
-        f.tracker.clear()
-        f.unsaved = 0
-      })
+    const freshFold = () => Fold.fresh(policy)
+    const { push, committed, adoptBaseline } = Fold
+    const replay = (f: Fold.Fold, after: number, until: number) => Fold.replay(store, f, after, until)
 
     /** Loads the live state from the database (under the lock). */
     const load = (conn: Connection) =>
@@ -339,37 +224,21 @@ export const start = (
       })
 
     /** One save of the live fold: rows, checkpoint and (when due) the snapshot, in one transaction. */
-    const save = (conn: Connection, f: Fold, expected: number) =>
+    const save = (conn: Connection, f: Fold.Fold, expected: number) =>
       Effect.gen(function* () {
         const { changes, pending } = f.tracker.compute(f.fold.current(), f.baseline)
         const snapshot = f.sinceSnapshot >= snapshotEvery
         const ok = yield* inTransaction(
           conn,
           Effect.gen(function* () {
-            const moved = yield* run(
-              conn,
-              `UPDATE ${stateTable} SET checkpoint = $3::bigint, updated_at = now()
-                WHERE name = $1 AND checkpoint = $2::bigint RETURNING 1 AS ok`,
-              [name, expected, f.checkpoint]
-            )
-            if (moved.length === 0) return false
+            if (!(yield* Sql.moveCheckpoint(conn, at, expected, f.checkpoint, { swap: false }))) return false
             yield* writeChanges(conn, tables, changes)
-            if (snapshot) {
-              yield* run(
-                conn,
-                `INSERT INTO ${foldTable} (name, checkpoint, state) VALUES ($1, $2::bigint, $3::json)
-                 ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint, state = excluded.state,
-                   updated_at = now()`,
-                [name, f.checkpoint, JSON.stringify(Ledger.encodeFold(f.fold))]
-              )
-            }
+            if (snapshot) yield* Sql.saveSnapshot(conn, at, f.checkpoint, Ledger.encodeFold(f.fold))
             return true
           })
         )
         if (!ok) return yield* new Reload({ reason: "the checkpoint moved: another runner wrote" })
-        Rows.commit(f.baseline, pending)
-        f.tracker.clear()
-        f.unsaved = 0
+        committed(f, pending)
         if (snapshot) f.sinceSnapshot = 0
         const lastSave = {
           member_compliance: changes.member_compliance.upserts.length + changes.member_compliance.deletes.length,
@@ -396,16 +265,14 @@ export const start = (
       const f = freshFold()
       for (const t of Rows.TABLES) {
         yield* sql.unsafe(`DROP TABLE IF EXISTS ${s}.${shadowTables[t]}`)
-        yield* sql.unsafe(tableDdl(t, shadowTables[t]))
+        yield* sql.unsafe(Sql.tableDdl(s, t, shadowTables[t]))
       }
       const flush = Effect.scoped(
         Effect.gen(function* () {
           const conn = yield* sql.reserve
           const { changes, pending } = f.tracker.compute(f.fold.current(), f.baseline)
           yield* inTransaction(conn, writeChanges(conn, shadowTables, changes))
-          Rows.commit(f.baseline, pending)
-          f.tracker.clear()
-          f.unsaved = 0
+          committed(f, pending)
         })
       )
       const head = yield* store.head()
@@ -423,7 +290,7 @@ export const start = (
     })
 
     /** Brings the shadow to the head and swaps it in, on the leader's connection (live batches paused). */
-    const swap = (conn: Connection, live: Fold, shadow: Fold) =>
+    const swap = (conn: Connection, live: Fold.Fold, shadow: Fold.Fold) =>
       Effect.gen(function* () {
         const head = yield* store.head()
         if (head > shadow.checkpoint) yield* replay(shadow, shadow.checkpoint, head)
@@ -431,13 +298,7 @@ export const start = (
         const ok = yield* inTransaction(
           conn,
           Effect.gen(function* () {
-            const moved = yield* run(
-              conn,
-              `UPDATE ${stateTable} SET checkpoint = $3::bigint, generation = generation + 1, updated_at = now()
-                WHERE name = $1 AND checkpoint = $2::bigint RETURNING 1 AS ok`,
-              [name, live.checkpoint, shadow.checkpoint]
-            )
-            if (moved.length === 0) return false
+            if (!(yield* Sql.moveCheckpoint(conn, at, live.checkpoint, shadow.checkpoint, { swap: true }))) return false
             yield* writeChanges(conn, shadowTables, changes)
             for (const t of Rows.TABLES) {
               const l = tables[t]
@@ -447,20 +308,12 @@ export const start = (
               yield* run(conn, `ALTER TABLE ${s}.${sh} RENAME TO ${l}`)
               yield* run(conn, `ALTER TABLE ${s}.${l} RENAME CONSTRAINT ${sh}_pkey TO ${l}_pkey`)
             }
-            yield* run(
-              conn,
-              `INSERT INTO ${foldTable} (name, checkpoint, state) VALUES ($1, $2::bigint, $3::json)
-               ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint, state = excluded.state,
-                 updated_at = now()`,
-              [name, shadow.checkpoint, JSON.stringify(Ledger.encodeFold(shadow.fold))]
-            )
+            yield* Sql.saveSnapshot(conn, at, shadow.checkpoint, Ledger.encodeFold(shadow.fold))
             return true
           })
         )
         if (!ok) return yield* new Reload({ reason: "the checkpoint moved during the swap" })
-        Rows.commit(shadow.baseline, pending)
-        shadow.tracker.clear()
-        shadow.unsaved = 0
+        committed(shadow, pending)
         shadow.sinceSnapshot = 0
         stats = { ...stats, rebuilds: stats.rebuilds + 1 }
       })
@@ -470,7 +323,7 @@ export const start = (
       Effect.gen(function* () {
         let f = yield* load(conn)
         let saved = f.checkpoint
-        let shadow: Fiber.Fiber<Fold, unknown> | undefined
+        let shadow: Fiber.Fiber<Fold.Fold, unknown> | undefined
         let request: Deferred.Deferred<void, NotLeader | ReadModelError> | undefined
         const maybeSave = (force: boolean) =>
           Effect.gen(function* () {

@@ -50,6 +50,14 @@ export const isValidSchemaName = (schema: string): boolean => IDENTIFIER.test(sc
  */
 export const channelOf = (schema: string): string => `xueshi_${schema}`.slice(0, 63)
 
+/** A table of rows by name, each with the cluster it was written in: `name`, `columns`, `system_identifier`, `updated_at`. */
+const namedStateTable = (table: string, columns: ReadonlyArray<string>) => `CREATE TABLE ${table} (
+        name text PRIMARY KEY,
+        ${columns.join(",\n        ")},
+        system_identifier text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`
+
 /** The DDL of each migration, over schema `s` (already validated). */
 const migrations = (s: string): ReadonlyArray<readonly [number, string, ReadonlyArray<string>]> => [
   [
@@ -80,19 +88,8 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
         UNIQUE (stream, version)
       )`,
       `CREATE UNIQUE INDEX events_id_key ON ${s}.events (lower(id)) WHERE id IS NOT NULL`,
-      `CREATE TABLE ${s}.checkpoints (
-        name text PRIMARY KEY,
-        position bigint NOT NULL,
-        system_identifier text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`,
-      `CREATE TABLE ${s}.projections (
-        name text PRIMARY KEY,
-        checkpoint bigint NOT NULL,
-        state json NOT NULL,
-        system_identifier text NOT NULL,
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`,
+      namedStateTable(`${s}.checkpoints`, ["position bigint NOT NULL"]),
+      namedStateTable(`${s}.projections`, ["checkpoint bigint NOT NULL", "state json NOT NULL"]),
       `CREATE TABLE ${s}.leases (
         name text PRIMARY KEY,
         owner text NOT NULL,

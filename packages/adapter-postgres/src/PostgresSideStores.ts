@@ -19,6 +19,20 @@ import type { SqlClient } from "effect/sql"
 import { unavailable } from "./PostgresWrites.js"
 
 /**
+ * The CTEs `u` and `i` of a compare-and-set of the row `name = $1` of `table`: its `column`
+ * moves from `$2` to `$3` (an update), or a missing row is inserted at `$3` when `$2` is 0;
+ * `systemIdentifier` is the parameter of the cluster's identifier. Each returns one row when it
+ * wrote.
+ */
+const compareAndSet = (table: string, column: string, systemIdentifier: string) =>
+  `u AS (UPDATE ${table} SET ${column} = $3::bigint, system_identifier = ${systemIdentifier}, updated_at = now()
+          WHERE name = $1 AND ${column} = $2::bigint RETURNING 1),
+   i AS (INSERT INTO ${table} (name, ${column}, system_identifier)
+         SELECT $1, $3::bigint, ${systemIdentifier} WHERE $2::bigint = 0
+            AND NOT EXISTS (SELECT 1 FROM ${table} WHERE name = $1)
+         ON CONFLICT (name) DO NOTHING RETURNING 1)`
+
+/**
  * The checkpoint, projection and snapshot stores of the store in `schema`.
  *
  * @since 0.1.0
@@ -50,12 +64,7 @@ export const makeSide = (
       Effect.map(
         one<{ n: number }>(
           `checkpoint ${name}`,
-          `WITH u AS (UPDATE ${s}.checkpoints SET position = $3::bigint, system_identifier = $4, updated_at = now()
-                       WHERE name = $1 AND position = $2::bigint RETURNING 1),
-                i AS (INSERT INTO ${s}.checkpoints (name, position, system_identifier)
-                      SELECT $1, $3::bigint, $4 WHERE $2::bigint = 0
-                         AND NOT EXISTS (SELECT 1 FROM ${s}.checkpoints WHERE name = $1)
-                      ON CONFLICT (name) DO NOTHING RETURNING 1)
+          `WITH ${compareAndSet(`${s}.checkpoints`, "position", "$4")}
            SELECT ((SELECT count(*) FROM u) + (SELECT count(*) FROM i))::int AS n`,
           [name, expected, next, systemIdentifier]
         ),
@@ -165,12 +174,7 @@ export const makeSide = (
         Effect.map(
           one<{ n: number }>(
             `projection ${name}`,
-            `WITH u AS (UPDATE ${s}.projection_keys SET checkpoint = $3::bigint, system_identifier = $6, updated_at = now()
-                         WHERE name = $1 AND checkpoint = $2::bigint RETURNING 1),
-                  i AS (INSERT INTO ${s}.projection_keys (name, checkpoint, system_identifier)
-                        SELECT $1, $3::bigint, $6 WHERE $2::bigint = 0
-                           AND NOT EXISTS (SELECT 1 FROM ${s}.projection_keys WHERE name = $1)
-                        ON CONFLICT (name) DO NOTHING RETURNING 1),
+            `WITH ${compareAndSet(`${s}.projection_keys`, "checkpoint", "$6")},
                   ok AS (SELECT 1 AS one FROM u UNION ALL SELECT 1 FROM i),
                   d AS (DELETE FROM ${s}.projection_entries e
                          WHERE e.name = $1 AND e.key IN (SELECT json_array_elements_text($5::json))

@@ -40,6 +40,27 @@ export interface Source {
 }
 
 /**
+ * The `--store URL` flag of every command that opens a store (add `Flag.optional` where a log
+ * may stand instead): `purpose` says what the command does with it, e.g. "The store to follow".
+ *
+ * @since 0.1.0
+ */
+export const storeFlag = (purpose: string) =>
+  Flag.String("store").pipe(Flag.withDescription(`${purpose}: file:<dir>, memory: or postgres://…`))
+
+/**
+ * The optional `--schema NAME` flag of every command that opens a store: the PostgreSQL schema,
+ * when the URL has no `?schema=`; `note` ends its description (e.g. "; created if missing").
+ *
+ * @since 0.1.0
+ */
+export const schemaFlag = (note = "") =>
+  Flag.String("schema").pipe(
+    Flag.withDescription(`The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi${note})`),
+    Flag.optional
+  )
+
+/**
  * The flags of a command that reads a ledger: `[log]`, `--store`, `--schema`, `--policy`,
  * `--year`, `--as-of`.
  *
@@ -47,14 +68,8 @@ export interface Source {
  */
 export const sourceFlags = {
   log: Argument.String("log").pipe(Argument.withDescription("The event-log-v1 file (.jsonl)"), Argument.optional),
-  store: Flag.String("store").pipe(
-    Flag.withDescription("Read an event store instead of a log: file:<dir>, memory: or postgres://…"),
-    Flag.optional
-  ),
-  schema: Flag.String("schema").pipe(
-    Flag.withDescription("The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi)"),
-    Flag.optional
-  ),
+  store: storeFlag("Read an event store instead of a log").pipe(Flag.optional),
+  schema: schemaFlag(),
   policy: Flag.String("policy").pipe(
     Flag.withDescription("A policy-set preset id or a policy.json file (default xiqing-district)"),
     Flag.withDefault("xiqing-district")

@@ -99,7 +99,7 @@ export const layer = (
         return failed(
           unavailable(`the store ${spec.url} is unavailable: no such folder`, "check the path of the store")
         )
-      return mapLayerError(FileStore.layerFileStore({ directory: spec.directory, readOnly: options.readOnly }), (e) =>
+      return mapLayerError(FileStore.layer({ directory: spec.directory, readOnly: options.readOnly }), (e) =>
         unavailable(
           `the store ${spec.url} is unavailable: ${e.message}`,
           "check the folder, or stop the process holding it"
@@ -162,7 +162,7 @@ const firstLine = (text: string) => text.split("\n")[0] ?? text
 export const bulkFileLayer = (
   spec: Extract<StoreSpec, { readonly kind: "file" }>
 ): Layer.Layer<StoreServices | FileStore.FileStore, CliFailure> =>
-  Layer.catchCause(FileStore.layerFileStore({ directory: spec.directory, durability: "never" }), (cause) => {
+  Layer.catchCause(FileStore.layer({ directory: spec.directory, durability: "never" }), (cause) => {
     const e = Cause.findErrorOption(cause)
     return Layer.unwrap<StoreServices | FileStore.FileStore, never, never, CliFailure, never>(
       Option.isSome(e)

@@ -214,7 +214,7 @@ describe("report --store", () => {
     const store = join(dir, "store")
     const text = readFileSync(log, "utf8")
     await Effect.runPromise(
-      Effect.scoped(LogTransfer.importLog(text).pipe(Effect.provide(FileStore.layerFileStore({ directory: store }))))
+      Effect.scoped(LogTransfer.importLog(text).pipe(Effect.provide(FileStore.layer({ directory: store }))))
     )
     const fromStore = xueshi(["report", "--store", `file:${store}`, "--format", "json"])
     expect(fromStore.code, fromStore.stderr).toBe(0)

@@ -13,7 +13,7 @@ let dir: string
 let store: string
 
 const onStore = <A, E>(effect: Effect.Effect<A, E, import("@xueshi/core").EventStore.EventStore>) =>
-  Effect.runPromise(effect.pipe(Effect.provide(FileStore.layerFileStore({ directory: join(dir, "store") }))))
+  Effect.runPromise(effect.pipe(Effect.provide(FileStore.layer({ directory: join(dir, "store") }))))
 const exported = () => onStore(LogTransfer.exportText())
 
 beforeEach(async () => {

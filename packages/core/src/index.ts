@@ -106,6 +106,8 @@ export * as Pagination from "./store/Pagination.js"
 export * as ProjectionRunner from "./store/ProjectionRunner.js"
 /** The typed errors of the store port. @since 0.1.0 */
 export * as StoreErrors from "./store/StoreErrors.js"
+/** The four store services as one value, and their context: what every adapter's make and layer build. @since 0.1.0 */
+export * as StoreServices from "./store/StoreServices.js"
 /** Closed vocabularies (tiers, formats, categories, modes). @since 0.1.0 */
 export * as Vocabulary from "./Vocabulary.js"
 /** What-if: the same history under two policy sets, who changes status, how each school moves. @since 0.1.0 */

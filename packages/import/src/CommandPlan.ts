@@ -105,6 +105,9 @@ export interface CommandPlan {
   readonly commit: () => Effect.Effect<number, StoreErrors.AppendError, EventStore.EventStore>
 }
 
+/** What an atomic section saved of each stream it touched: the state and planned length before it. */
+type Journal = Map<string, { readonly state: unknown; readonly length: number }>
+
 const categoryOf = (stream: string) => stream.slice(0, stream.indexOf("-")) as Events.StreamCategory
 
 /**
@@ -115,7 +118,7 @@ const categoryOf = (stream: string) => stream.slice(0, stream.indexOf("-")) as E
 export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Effect.gen(function* () {
   const store = yield* EventStore.EventStore
   const streams = new Map<string, LoadedStream>()
-  let journal: Map<string, { readonly state: unknown; readonly length: number }> | undefined
+  let journal: Journal | undefined
 
   const stream = (name: string): Effect.Effect<LoadedStream, StoreErrors.ReadError> => {
     const cached = streams.get(name)
@@ -203,24 +206,29 @@ export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Ef
   const decide: CommandPlan["decide"] = (type, data, options) =>
     Effect.map(prepare(type, data), () => decideNow(type, data, options))
 
+  /** Ends an atomic section's journal: its streams rolled back (not `ok`), else handed to the outer one. */
+  const endJournal = (outer: Journal | undefined, mine: Journal, ok: boolean): void => {
+    journal = outer
+    if (!ok) {
+      for (const [name, saved] of mine) {
+        const loaded = streams.get(name) as LoadedStream
+        loaded.state = saved.state
+        loaded.planned.length = saved.length
+      }
+    } else if (outer !== undefined) {
+      for (const [name, saved] of mine) if (!outer.has(name)) outer.set(name, saved)
+    }
+  }
+
   const atomicallyNow = (body: () => boolean): boolean => {
     const outer = journal
-    const mine = new Map<string, { readonly state: unknown; readonly length: number }>()
+    const mine: Journal = new Map()
     journal = mine
     let ok = false
     try {
       ok = body()
     } finally {
-      journal = outer
-      if (!ok) {
-        for (const [name, saved] of mine) {
-          const loaded = streams.get(name) as LoadedStream
-          loaded.state = saved.state
-          loaded.planned.length = saved.length
-        }
-      } else if (outer !== undefined) {
-        for (const [name, saved] of mine) if (!outer.has(name)) outer.set(name, saved)
-      }
+      endJournal(outer, mine, ok)
     }
     return ok
   }
@@ -228,23 +236,10 @@ export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Ef
   const atomically = <E, R>(body: Effect.Effect<boolean, E, R>): Effect.Effect<boolean, E, R> =>
     Effect.suspend(() => {
       const outer = journal
-      const mine = new Map<string, { readonly state: unknown; readonly length: number }>()
+      const mine: Journal = new Map()
       journal = mine
       return body.pipe(
-        Effect.tap((ok) =>
-          Effect.sync(() => {
-            journal = outer
-            if (!ok) {
-              for (const [name, saved] of mine) {
-                const loaded = streams.get(name) as LoadedStream
-                loaded.state = saved.state
-                loaded.planned.length = saved.length
-              }
-            } else if (outer !== undefined) {
-              for (const [name, saved] of mine) if (!outer.has(name)) outer.set(name, saved)
-            }
-          })
-        ),
+        Effect.tap((ok) => Effect.sync(() => endJournal(outer, mine, ok))),
         Effect.onError(() =>
           Effect.sync(() => {
             journal = outer

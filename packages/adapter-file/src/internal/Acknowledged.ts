@@ -11,10 +11,10 @@
  * @internal
  */
 import type { FileHandle } from "node:fs/promises"
-import { open, readFile } from "node:fs/promises"
+import { open } from "node:fs/promises"
 import { crcHex } from "../FileFormat.js"
 import type { Io } from "./Io.js"
-import { isNotFound } from "./Io.js"
+import { readIfExists } from "./Io.js"
 
 export const ACK_FILE = "ACKNOWLEDGED"
 
@@ -31,13 +31,9 @@ export const encodeAck = (a: Acknowledged): Buffer => {
 
 /** The mark, or `undefined` if there is none or it is torn (then it promises nothing). */
 export const readAck = async (path: string): Promise<Acknowledged | undefined> => {
-  let text: string
-  try {
-    text = await readFile(path, "utf8")
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
+  const bytes = await readIfExists(path)
+  if (bytes === undefined) return undefined
+  const text = bytes.toString("utf8")
   const m = /^(\{"segment":("\d{20}\.jsonl"),"size":"(\d{20})","crc":")([0-9a-f]{8})"\}\n$/.exec(text)
   if (m === null || crcHex(Buffer.from(m[1] as string)) !== m[4]) return undefined
   return { segment: JSON.parse(m[2] as string) as string, size: Number(m[3]) }

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { FileHandle } from "node:fs/promises"
-import { open, rename, unlink } from "node:fs/promises"
+import { open, readFile, rename, unlink } from "node:fs/promises"
 import { dirname } from "node:path"
 import { Context } from "effect"
 
@@ -125,3 +125,7 @@ export class Io {
 
 /** Whether an error is "no such file or directory". */
 export const isNotFound = (e: unknown): boolean => (e as NodeJS.ErrnoException | undefined)?.code === "ENOENT"
+
+/** A file's bytes, or `undefined` when it does not exist (any other error is thrown). */
+export const readIfExists = (path: string): Promise<Buffer | undefined> =>
+  readFile(path).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)))

@@ -5,7 +5,7 @@
  * @internal
  */
 import type { FileHandle } from "node:fs/promises"
-import { open, readdir, readFile } from "node:fs/promises"
+import { open, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import type { EventCodec } from "@xueshi/core"
 import { Result } from "effect"
@@ -21,7 +21,7 @@ import {
 } from "../FileFormat.js"
 import type { AckWriter } from "./Acknowledged.js"
 import { unavailable } from "./Errors.js"
-import { type Io, isNotFound } from "./Io.js"
+import { type Io, isNotFound, readIfExists } from "./Io.js"
 import { LogIndex, Segment } from "./SegmentIndex.js"
 
 export type Durability = "always" | "grouped" | "never"
@@ -74,13 +74,8 @@ export class SegmentFiles extends LogIndex {
 
   /** The summary of a segment: `undefined` if it has none, `SummaryRefused` if it cannot be trusted. */
   protected async loadSummary(name: string): Promise<SegmentSummary | SummaryRefused | undefined> {
-    let bytes: Buffer
-    try {
-      bytes = await readFile(join(this.segmentsDir, summaryFileName(name)))
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
-    }
+    const bytes = await readIfExists(join(this.segmentsDir, summaryFileName(name)))
+    if (bytes === undefined) return undefined
     const s = decodeSummary(bytes)
     if (Result.isFailure(s)) return s.failure
     if (s.success.segment !== name) return new SummaryRefused({ message: "summary: names another segment" })

@@ -6,10 +6,10 @@
  * @internal
  */
 import { createHash } from "node:crypto"
-import { mkdir, open, readFile, stat } from "node:fs/promises"
+import { mkdir, open, stat } from "node:fs/promises"
 import { join } from "node:path"
 import { StoreErrors } from "@xueshi/core"
-import { type Io, isNotFound } from "./Io.js"
+import { type Io, isNotFound, readIfExists } from "./Io.js"
 import { unavailable } from "./Log.js"
 
 export const STATE_DIR = "state"
@@ -49,8 +49,6 @@ export const snapshotFileName = (stream: string, key: string): string => {
 }
 
 export class StateFiles {
-  private chain: Promise<unknown> = Promise.resolve()
-
   constructor(
     readonly directory: string,
     readonly io: Io,
@@ -62,29 +60,25 @@ export class StateFiles {
     return join(this.directory, STATE_DIR, kind, file)
   }
 
-  /** Runs mutations one at a time (compare-and-set within the writer process). */
-  exclusive<A>(f: () => Promise<A>): Promise<A> {
-    if (this.readOnly) {
-      const message =
-        `the file store at ${this.directory} is open read-only: checkpoints, projection state, leases and ` +
-        "snapshots cannot be written to it; to run a projection over a read-only opener, give the runner a " +
-        "separate ProjectionStore (for example a memory store's, or one in another directory)"
-      return Promise.reject(unavailable(message, new StoreErrors.StoreReadOnly({ operation: "write state", message })))
-    }
-    const run = this.chain.then(f, f)
-    this.chain = run.catch(() => undefined)
-    return run
+  /**
+   * Throws `StoreUnavailable` (caused by `StoreReadOnly`) when the store is open read-only:
+   * the first step of every state mutation (the store runs them one at a time, under its
+   * state semaphore).
+   */
+  assertWritable(): void {
+    if (!this.readOnly) return
+    const message =
+      `the file store at ${this.directory} is open read-only: checkpoints, projection state, leases and ` +
+      "snapshots cannot be written to it; to run a projection over a read-only opener, give the runner a " +
+      "separate ProjectionStore (for example a memory store's, or one in another directory)"
+    throw unavailable(message, new StoreErrors.StoreReadOnly({ operation: "write state", message }))
   }
 
   async read(kind: string, file: string, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
     const path = this.path(kind, file)
-    let text: string
-    try {
-      text = await readFile(path, "utf8")
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
-    }
+    const bytes = await readIfExists(path)
+    if (bytes === undefined) return undefined
+    const text = bytes.toString("utf8")
     let json: unknown
     try {
       json = JSON.parse(text)
@@ -158,13 +152,8 @@ export class KeyedJournals {
   async read(
     name: string
   ): Promise<{ readonly entries: Array<[string, unknown]>; readonly journal: Journal } | undefined> {
-    let bytes: Buffer
-    try {
-      bytes = await readFile(this.path(name))
-    } catch (e) {
-      if (isNotFound(e)) return undefined
-      throw e
-    }
+    const bytes = await readIfExists(this.path(name))
+    if (bytes === undefined) return undefined
     const location = `${STATE_DIR}/keyed/${this.file(name)}`
     const corrupted = (message: string) => new StoreErrors.StoreCorrupted({ message, location })
     const entries = new Map<string, unknown>()
@@ -215,7 +204,7 @@ export class KeyedJournals {
     return read?.journal
   }
 
-  /** Appends a save if the checkpoint is `expected` (call it inside `StateFiles.exclusive`). */
+  /** Appends a save if the checkpoint is `expected` (call it under the store's state semaphore). */
   async save(
     name: string,
     expected: number,
@@ -266,7 +255,7 @@ export class KeyedJournals {
     this.known.set(name, { size: data.length, checkpoint: read.journal.checkpoint, base: data.length })
   }
 
-  /** Removes a journal (call it inside `StateFiles.exclusive`). */
+  /** Removes a journal (call it under the store's state semaphore). */
   async remove(name: string): Promise<void> {
     this.known.delete(name)
     await this.files.io.removeFile(this.path(name), this.files.durable)

@@ -15,9 +15,7 @@ const send = (msg: unknown) =>
   })
 
 if (mode === "try") {
-  const exit = await Effect.runPromiseExit(
-    Effect.scoped(Effect.map(FileStore.makeFileStore({ directory }), (s) => s.recovery))
-  )
+  const exit = await Effect.runPromiseExit(Effect.scoped(Effect.map(FileStore.make({ directory }), (s) => s.recovery)))
   if (Exit.isSuccess(exit)) await send({ type: "result", tag: "Opened" })
   else {
     const e = Cause.squash(exit.cause) as Record<string, unknown>
@@ -26,7 +24,7 @@ if (mode === "try") {
   process.exit(0)
 } else {
   const program = Effect.gen(function* () {
-    const store = yield* FileStore.makeFileStore({ directory })
+    const store = yield* FileStore.make({ directory })
     yield* Effect.promise(() => send({ type: "opened", pid: process.pid }))
     let next = 0
     yield* Effect.callback<never>((_resume) => {

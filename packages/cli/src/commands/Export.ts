@@ -12,6 +12,7 @@ import { EventStore, LogTransfer } from "@xueshi/core"
 import { Console, Effect, Option, Stream } from "effect"
 import { Command, Flag } from "effect/cli"
 import { type CliFailure, messageOf, unavailable, usage } from "../Failure.js"
+import { schemaFlag, storeFlag } from "../Sources.js"
 import { type Meter, step } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
 
@@ -19,11 +20,8 @@ import * as StoreUrl from "../StoreUrl.js"
 export const exportCommand = Command.make(
   "export",
   {
-    store: Flag.String("store").pipe(Flag.withDescription("The store to export: file:<dir>, postgres://… or memory:")),
-    schema: Flag.String("schema").pipe(
-      Flag.withDescription("The PostgreSQL schema (default: ?schema= of the URL, else xueshi)"),
-      Flag.optional
-    ),
+    store: storeFlag("The store to export"),
+    schema: schemaFlag(),
     after: Flag.Int("after").pipe(
       Flag.withDescription("Only the events after this global position (default: all)"),
       Flag.optional

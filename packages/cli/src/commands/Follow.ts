@@ -14,6 +14,7 @@ import { Command, Flag } from "effect/cli"
 import { type CliFailure, unavailable, usage } from "../Failure.js"
 import { latestYear } from "../Period.js"
 import { loadPolicy } from "../PolicyFlag.js"
+import { schemaFlag, sourceFlags, storeFlag } from "../Sources.js"
 import * as StoreUrl from "../StoreUrl.js"
 
 /** The headline line of a ledger: events, lag, members and the first requirement's compliance. @since 0.1.0 */
@@ -51,12 +52,9 @@ const signalled = Effect.callback<void>((resume) => {
 export const followCommand = Command.make(
   "follow",
   {
-    store: Flag.String("store").pipe(Flag.withDescription("The store to follow: file:<dir>, postgres://… or memory:")),
-    schema: Flag.String("schema").pipe(Flag.withDescription("The PostgreSQL schema of the store"), Flag.optional),
-    policy: Flag.String("policy").pipe(
-      Flag.withDescription("A policy-set preset id or a policy.json file (default xiqing-district)"),
-      Flag.withDefault("xiqing-district")
-    ),
+    store: storeFlag("The store to follow"),
+    schema: schemaFlag(),
+    policy: sourceFlags.policy,
     year: Flag.Int("year").pipe(
       Flag.withDescription("The year of the headline (default: the latest year with sessions)"),
       Flag.optional

@@ -12,7 +12,7 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
 import { readable } from "../Files.js"
-import { countingReader } from "../Sources.js"
+import { countingReader, schemaFlag, storeFlag } from "../Sources.js"
 import { type Meter, setTimings, step, summary } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
 import { timingsFlag } from "./Report.js"
@@ -44,15 +44,8 @@ export const importCommand = Command.make(
   "import",
   {
     log: Argument.String("log").pipe(Argument.withDescription("The event-log-v1 file (.jsonl) to import")),
-    store: Flag.String("store").pipe(
-      Flag.withDescription(
-        "The store to import into: file:<dir> (created if missing), postgres://… or memory: (a dry run)"
-      )
-    ),
-    schema: Flag.String("schema").pipe(
-      Flag.withDescription("The PostgreSQL schema (default: ?schema= of the URL, else xueshi; created if missing)"),
-      Flag.optional
-    ),
+    store: storeFlag("The store to import into (a file:<dir> is created if missing, memory: is a dry run)"),
+    schema: schemaFlag("; created if missing"),
     validPrefix: Flag.Boolean("valid-prefix").pipe(
       Flag.withDescription(
         "Import the lines before the first invalid one, report it and exit 1 (default: all or nothing)"

@@ -14,6 +14,7 @@ import type { RosterImport, RosterMapping } from "@xueshi/import"
 import { Console, Effect, type Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { type CliFailure, invalid, messageOf, unavailable, usage } from "../Failure.js"
+import { schemaFlag, storeFlag } from "../Sources.js"
 import { step } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
 
@@ -82,14 +83,8 @@ export const importRoster = Command.make(
       Flag.withDescription("A mapping file (JSON: columns, status words, layout; default: the Chinese headers)"),
       Flag.optional
     ),
-    store: Flag.String("store").pipe(
-      Flag.withDescription("The store to import into: file:<dir>, memory: or postgres://…"),
-      Flag.optional
-    ),
-    schema: Flag.String("schema").pipe(
-      Flag.withDescription("The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi)"),
-      Flag.optional
-    ),
+    store: storeFlag("The store to import into").pipe(Flag.optional),
+    schema: schemaFlag(),
     validRows: Flag.Boolean("valid-rows").pipe(
       Flag.withDescription("Import the valid rows and report the others (default: nothing unless every row is valid)"),
       Flag.withDefault(false)

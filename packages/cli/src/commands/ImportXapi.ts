@@ -10,6 +10,7 @@ import type { XapiStatement } from "@xueshi/import"
 import { Console, Effect, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { invalid, unavailable } from "../Failure.js"
+import { schemaFlag, storeFlag } from "../Sources.js"
 import { step } from "../Steps.js"
 import { countsText, readText, writableStore } from "./ImportRoster.js"
 
@@ -32,14 +33,8 @@ export const importXapi = Command.make(
         "The mapping file (JSON: actor accounts → member ids, activities → sessions or external sources)"
       )
     ),
-    store: Flag.String("store").pipe(
-      Flag.withDescription("The store to import into: file:<dir>, memory: or postgres://…"),
-      Flag.optional
-    ),
-    schema: Flag.String("schema").pipe(
-      Flag.withDescription("The PostgreSQL schema of the store (default: ?schema= of the URL, else xueshi)"),
-      Flag.optional
-    ),
+    store: storeFlag("The store to import into").pipe(Flag.optional),
+    schema: schemaFlag(),
     validStatements: Flag.Boolean("valid-statements").pipe(
       Flag.withDescription("Import the valid statements and report the others (default: all or nothing)"),
       Flag.withDefault(false)

@@ -11,7 +11,7 @@ import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { invalid, messageOf } from "../Failure.js"
 import { readable } from "../Files.js"
-import { sourceOf } from "../Sources.js"
+import { schemaFlag, sourceOf, storeFlag } from "../Sources.js"
 import { parseVerificationLine } from "../TranscriptReport.js"
 import { makeTranscript } from "./Transcript.js"
 
@@ -28,11 +28,8 @@ export const verifyCommand = Command.make(
   {
     transcript: Argument.String("transcript").pipe(Argument.withDescription("The transcript file (text or HTML)")),
     log: Argument.String("log").pipe(Argument.withDescription("The event-log-v1 file it came from"), Argument.optional),
-    store: Flag.String("store").pipe(
-      Flag.withDescription("Or the store it came from: file:<dir>, postgres://…"),
-      Flag.optional
-    ),
-    schema: Flag.String("schema").pipe(Flag.withDescription("The PostgreSQL schema of the store"), Flag.optional),
+    store: storeFlag("Or the store it came from").pipe(Flag.optional),
+    schema: schemaFlag(),
     policy: Flag.String("policy").pipe(
       Flag.withDescription("The policy set, when the transcript's (a preset id or file path) is not at hand"),
       Flag.optional

@@ -1,0 +1,52 @@
+/**
+ * What every adapter hands out: the four services of the store port as one
+ * value ({@link StoreServices}), the context a layer of them provides
+ * ({@link context}) and the instrumented event store ({@link eventStore}).
+ * Shared here so that each adapter's `make` and `layer` build them the same way
+ * (see docs/store/writing-an-adapter.md, "make and layer").
+ *
+ * @since 0.1.0
+ */
+import { Context } from "effect"
+import { CheckpointStore, ProjectionStore, SnapshotStore } from "./CheckpointStore.js"
+import { EventStore } from "./EventStore.js"
+import { instrumentEventStore } from "./Observability.js"
+
+/**
+ * The four services of one store, as an adapter's `make` returns them.
+ *
+ * @since 0.1.0
+ */
+export interface StoreServices {
+  readonly eventStore: EventStore["Service"]
+  readonly checkpoints: CheckpointStore["Service"]
+  readonly projections: ProjectionStore["Service"]
+  readonly snapshots: SnapshotStore["Service"]
+}
+
+/**
+ * The services an adapter's `layer` provides.
+ *
+ * @since 0.1.0
+ */
+export type Services = EventStore | CheckpointStore | ProjectionStore | SnapshotStore
+
+/**
+ * The context of a store's four services (an adapter's layer: `Layer.effectContext` of it).
+ *
+ * @since 0.1.0
+ */
+export const context = (store: StoreServices): Context.Context<Services> =>
+  Context.make(EventStore, store.eventStore).pipe(
+    Context.add(CheckpointStore, store.checkpoints),
+    Context.add(ProjectionStore, store.projections),
+    Context.add(SnapshotStore, store.snapshots)
+  )
+
+/**
+ * An adapter's event store with the standard spans and metrics, named by `adapter`.
+ *
+ * @since 0.1.0
+ */
+export const eventStore = (adapter: string, service: EventStore["Service"]): EventStore["Service"] =>
+  instrumentEventStore(EventStore.of(service), adapter)
