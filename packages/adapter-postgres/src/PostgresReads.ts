@@ -5,6 +5,12 @@
  * has ended: a page read there never changes later, so paging by position
  * after the last one delivered neither skips nor repeats an event.
  *
+ * The bound is the cluster's oldest open writing transaction, of any database:
+ * an event committed a moment ago may lie above it. `readAll` and `head`
+ * therefore first wait (up to `settleMillis`) until the bound passes the last
+ * committed event, so that they answer every event committed before the call
+ * (read your writes); `subscribe` just delivers each event once it is below.
+ *
  * @since 0.1.0
  */
 import { type EventCodec, EventStore, StoreErrors } from "@xueshi/core"
@@ -23,6 +29,12 @@ export interface ReaderOptions {
   readonly pageSize?: number
   /** How long an idle subscription waits before it looks again without a notification (default 500 ms). */
   readonly pollMillis?: number
+  /**
+   * How long `readAll` and `head` wait for the transactions older than the last
+   * committed event to end, so that they answer every event committed before
+   * the call (default 30 s; then `StoreUnavailable`, retryable).
+   */
+  readonly settleMillis?: number
 }
 
 interface EventRow {
@@ -71,6 +83,7 @@ export const makeReader = (
 ): Reader => {
   const pageSize = Math.max(1, options.pageSize ?? 1000)
   const pollMillis = Math.max(1, options.pollMillis ?? 500)
+  const settleMillis = Math.max(0, options.settleMillis ?? 30_000)
 
   const decode = (rows: ReadonlyArray<EventRow>): Effect.Effect<Array<StoredEvent>, StoreErrors.StoreCorrupted> =>
     Effect.suspend(() => {
@@ -131,16 +144,40 @@ export const makeReader = (
       Effect.mapError(unavailable("visibility bound"))
     )
 
-  const head = (): Effect.Effect<number, StoreErrors.StoreUnavailable> =>
-    sql
-      .unsafe<{ head: number }>(
-        `SELECT coalesce((SELECT e.position FROM ${schema}.events e WHERE e.position < ${schema}.visible_bound()
-                          ORDER BY e.position DESC LIMIT 1), 0)::float8 AS head`
-      )
-      .pipe(
-        Effect.map((rows) => rows[0]?.head ?? 0),
-        Effect.mapError(unavailable("head"))
-      )
+  /**
+   * The last committed event and a bound above it: an event committed before the
+   * call may still lie above the visibility bound while an older transaction (of
+   * any database of the cluster: transaction ids are the cluster's) is open; wait
+   * for it to end, so that a finite read answers every event committed before it.
+   */
+  const settled = (): Effect.Effect<{ last: number; bound: number }, StoreErrors.StoreUnavailable> =>
+    Effect.gen(function* () {
+      const rows = yield* sql
+        .unsafe<{ last: number; bound: number }>(
+          `SELECT coalesce((SELECT e.position FROM ${schema}.events e ORDER BY e.position DESC LIMIT 1), 0)::float8 AS last,
+                  ${schema}.visible_bound()::float8 AS bound`
+        )
+        .pipe(Effect.mapError(unavailable("head")))
+      const last = rows[0]?.last ?? 0
+      let b = rows[0]?.bound ?? 0
+      const until = Date.now() + settleMillis
+      let wait = 1
+      while (b <= last) {
+        if (Date.now() >= until) {
+          return yield* new StoreErrors.StoreUnavailable({
+            message:
+              `the global log of ${schema} is held back: a transaction older than its last event has been open ` +
+              `for over ${settleMillis} ms (see oldestWriterAgeMillis)`
+          })
+        }
+        yield* Effect.sleep(wait)
+        wait = Math.min(50, wait * 2)
+        b = yield* bound()
+      }
+      return { last, bound: b }
+    })
+
+  const head = (): Effect.Effect<number, StoreErrors.StoreUnavailable> => Effect.map(settled(), (s) => s.last)
 
   const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
     Stream.unwrap(
@@ -203,7 +240,7 @@ export const makeReader = (
 
   const readAll: EventStore.EventStore["Service"]["readAll"] = (readOptions = {}) =>
     Stream.unwrap(
-      Effect.map(bound(), (until) => {
+      Effect.map(settled(), ({ bound: until }) => {
         const limit = readOptions.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, readOptions.limit)
         const start = Math.max(0, readOptions.after ?? 0)
         if (limit === 0 || start >= until - 1) return Stream.empty

@@ -129,7 +129,9 @@ export class EventStore extends Context.Service<
     readonly version: (stream: string) => Effect.Effect<number, ReadError>
     /**
      * The greatest global position stored (0 when empty), such that every event
-     * at or below it is visible to `readAll` and `subscribe`.
+     * at or below it is visible to `readAll` and `subscribe`; every event
+     * committed before the call is at or below it (an adapter whose visibility
+     * follows commits waits for older open transactions first).
      */
     readonly head: () => Effect.Effect<number, ReadError>
   }
