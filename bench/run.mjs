@@ -11,7 +11,8 @@
 // bench/results/tmp/prof), --keep (keep the stores), --write-docs (update docs/benchmarks.md),
 // --timeout=<seconds per child>, --no-projections (D1 replays through the bench fold only),
 // --district=testing (D1 uses @xueshi/testing's DistrictGenerator instead of bench/lib/district.mjs),
-// --seed=N, --members=N (district size, for profiling), --self-test (runs a deliberately broken adapter: the run must exit 1).
+// --seed=N, --members=N (district size, for profiling), --self-test (runs a deliberately broken adapter: the run must exit 1),
+// --scale (the PostgreSQL scale run of bench/scale.mjs instead: 10 million events; its options after it).
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
@@ -29,6 +30,14 @@ const flag = (name) => argv.includes(`--${name}`)
 const opt = (name) => {
   const a = argv.find((x) => x.startsWith(`--${name}=`))
   return a === undefined ? undefined : a.slice(name.length + 3)
+}
+// --scale: the PostgreSQL scale run (bench/scale.mjs, ten million events), not part of the table
+if (flag("scale")) {
+  const script = new URL("./scale.mjs", import.meta.url).pathname
+  const r = spawnSync(process.execPath, ["--max-old-space-size=8192", script, ...argv.filter((a) => a !== "--scale")], {
+    stdio: "inherit"
+  })
+  process.exit(r.status ?? 1)
 }
 const smoke = flag("smoke")
 const reps = Number(opt("reps") ?? (smoke ? 1 : 3))

@@ -12,33 +12,17 @@
 // Runs the BUILT packages (pnpm build) in the bench database (bench/lib/pg.mjs); the store is the
 // schema scale_<pid>, dropped at the end unless --keep.
 import { makeFold } from "./lib/fold.mjs"
-import { loadWorkspacePackage } from "./lib/packages.mjs"
+import { needPackage, scriptArgs } from "./lib/packages.mjs"
 import { benchUrl, connect, ensureBenchDatabase, pg } from "./lib/pg.mjs"
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .filter((a) => a.startsWith("--"))
-    .map((a) => {
-      const [k, v] = a.replace(/^--/, "").split("=")
-      return [k, v ?? "true"]
-    })
-)
+const args = scriptArgs()
 const target = Number(args.events ?? 10_000_000)
 const members = Number(args.members ?? 38_000)
 const chunkEvents = Number(args.chunk ?? 50_000)
 const batchSize = Number(args.batch ?? 2_000)
 const saveEvents = Number(args["save-events"] ?? 200_000)
 
-const need = async (folder) => {
-  const r = await loadWorkspacePackage(folder)
-  if (!r.ok) {
-    console.log(`skipped: ${r.reason}`)
-    process.exit(0)
-  }
-  if (r.stale) console.warn(`warning: ${r.name} is older than its sources (run pnpm build)`)
-  return r.module
-}
+const need = needPackage
 const db = await ensureBenchDatabase()
 if (!db.ok) {
   console.log(`skipped: ${db.reason}`)
@@ -48,7 +32,7 @@ const core = await need("core")
 const testing = await need("testing")
 const adapter = await need("adapter-postgres")
 const { Effect, Layer, Stream } = await import("effect")
-const { EventCodec, LogValidator, ProjectionRunner, EventStore } = core
+const { CheckpointStore, EventCodec, LogValidator, ProjectionRunner, EventStore } = core
 const District = testing.District ?? testing.DistrictGenerator
 const { PostgresBulkImport, PostgresEventStore } = adapter
 
@@ -84,6 +68,7 @@ function* province(limit, size, timing) {
   for (let k = 0; n < limit; k++) {
     const versions = new Map()
     const prefix = `d${k}.`
+    timing.districts = k + 1
     let t = performance.now()
     for (const r of District.generateDistrict({ seed: 2025 + k, members: size })) {
       const x = relabelRecord(r, prefix)
@@ -95,7 +80,6 @@ function* province(limit, size, timing) {
       if (++n >= limit) return
     }
     timing.genMs += performance.now() - t
-    timing.districts = k + 1
     if (k === 0) timing.rssAfterFirstDistrict = rssMiB()
   }
 }
@@ -111,13 +95,16 @@ function* province(limit, size, timing) {
     if (++lines > 2 * 12_000) break
   }
   const end = validator.end?.()
-  if (end !== undefined && end._tag === "Error") throw new Error(`a relabelled district is not valid: ${end.error.message}`)
+  if (end !== undefined && end._tag === "Error")
+    throw new Error(`a relabelled district is not valid: ${end.error.message}`)
 }
 
 // ---- the run -------------------------------------------------------------------------------------
 const schema = `scale_${process.pid}`
 const url = benchUrl()
-const storeLayer = PostgresEventStore.layer({ url, schema, maxConnections: 4 })
+const { PgClient } = await import("@effect/sql-pg")
+const { Redacted } = await import("effect")
+const pool = PgClient.layer({ url: Redacted.make(url), maxConnections: 4, applicationName: "xueshi bench scale" })
 const sizeOf = async () => {
   const client = await connect()
   try {
@@ -128,7 +115,10 @@ const sizeOf = async () => {
       [schema]
     )
     const d = await client.query("SELECT pg_database_size(current_database())::float8 AS bytes")
-    return { storeGiB: Number((s.rows[0].bytes / 2 ** 30).toFixed(2)), databaseGiB: Number((d.rows[0].bytes / 2 ** 30).toFixed(2)) }
+    return {
+      storeGiB: Number((s.rows[0].bytes / 2 ** 30).toFixed(2)),
+      databaseGiB: Number((d.rows[0].bytes / 2 ** 30).toFixed(2))
+    }
   } finally {
     await client.end()
   }
@@ -163,7 +153,8 @@ const perMember = {
 }
 
 const program = Effect.gen(function* () {
-  const store = yield* EventStore.EventStore
+  const opened = yield* PostgresEventStore.make({ schema })
+  const store = opened.eventStore
   // import, streaming
   const timing = { genMs: 0, districts: 0, rssAfterFirstDistrict: 0 }
   let t0 = performance.now()
@@ -191,7 +182,11 @@ const program = Effect.gen(function* () {
       await client.end()
     }
   })
-  row({ step: "vacuum analyze", seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), ...(yield* Effect.promise(sizeOf)) })
+  row({
+    step: "vacuum analyze",
+    seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    ...(yield* Effect.promise(sizeOf))
+  })
   // cold replay in global order, streaming
   const fold = makeFold()
   t0 = performance.now()
@@ -213,7 +208,10 @@ const program = Effect.gen(function* () {
   if (digest.events !== imported.imported) throw new Error(`replayed ${digest.events} of ${imported.imported} events`)
   // a runner catching up from nothing, keyed saves
   t0 = performance.now()
-  const runner = yield* ProjectionRunner.start(perMember, { batchSize, saveEvery: { events: saveEvents } })
+  const runner = yield* ProjectionRunner.start(perMember, { batchSize, saveEvery: { events: saveEvents } }).pipe(
+    Effect.provideService(EventStore.EventStore, store),
+    Effect.provideService(CheckpointStore.ProjectionStore, opened.projections)
+  )
   yield* runner.whenCaughtUp
   ms = performance.now() - t0
   const membersSeen = yield* runner.read((s) => s.size)
@@ -230,7 +228,7 @@ const program = Effect.gen(function* () {
 })
 
 try {
-  await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(Layer.fresh(storeLayer))))
+  await Effect.runPromise(Effect.scoped(program).pipe(Effect.provide(Layer.fresh(pool))))
   row({ step: "size", ...(await sizeOf()), peakRssMiB: rssMiB() })
 } finally {
   if (args.keep !== "true") {
@@ -242,4 +240,5 @@ try {
     }
   }
 }
-if (args.json === "true") console.log(JSON.stringify({ target, members, chunkEvents, postgres: db.version, rows }, null, 2))
+if (args.json === "true")
+  console.log(JSON.stringify({ target, members, chunkEvents, postgres: db.version, rows }, null, 2))

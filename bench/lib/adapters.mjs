@@ -178,6 +178,59 @@ const pgEntry = entry({
     const url = benchUrl()
     return toLayer(r.found, { url, connectionString: url, schema: config.runId })
   },
+  /**
+   * D1 import through the adapter's import path, the bulk import
+   * (`PostgresBulkImport.importRecords`: chunks of one `bulk_append` call each), as the issue
+   * compares it with COPY; the port's appends are what W1–W3 measure.
+   */
+  async importDistrict(config, district) {
+    const loaded = await loadWorkspacePackage("adapter-postgres")
+    const { PostgresBulkImport, PostgresEventStore } = loaded.module
+    const { PgClient } = await import("@effect/sql-pg")
+    const { Redacted } = await import("effect")
+    const client = await connect()
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(config.runId)}`)
+    } finally {
+      await client.end()
+    }
+    const records = []
+    const versions = new Map()
+    for (const a of district.appends) {
+      for (const e of a.events) {
+        const version = (versions.get(a.stream) ?? 0) + 1
+        versions.set(a.stream, version)
+        records.push({ stream: a.stream, ...e.event, version, id: e.id, recordedAt: e.recordedAt, schemaVersion: 1 })
+      }
+    }
+    const pool = PgClient.layer({ url: Redacted.make(benchUrl()), maxConnections: 4 })
+    return Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const opened = yield* PostgresEventStore.make({ schema: config.runId })
+          const t0 = performance.now()
+          const r = yield* PostgresBulkImport.importRecords(config.runId, records)
+          const ms = performance.now() - t0
+          const head = yield* opened.eventStore.head()
+          const stored = yield* Stream.runCount(opened.eventStore.readAll())
+          const errors =
+            stored === r.imported && r.imported === records.length
+              ? []
+              : [`stored ${stored} of ${records.length} (head ${head})`]
+          return [
+            {
+              row: "D1 import",
+              value: r.imported / (ms / 1000),
+              unit: "events/s",
+              ms,
+              notes: `bulk import, ${r.chunks} chunks`,
+              check: { ok: errors.length === 0, errors }
+            }
+          ]
+        })
+      ).pipe(Effect.provide(Layer.fresh(pool)))
+    )
+  },
   async cleanup(config) {
     const client = await connect()
     try {

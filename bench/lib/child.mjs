@@ -131,6 +131,7 @@ const runAdapter = async (job) => {
         }
         if (job.phase === "import") {
           const district = await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })
+          if (entry.importDistrict !== undefined) return await entry.importDistrict(config, district)
           return await W.withStore(layer, (store) => W.importDistrict(store, district))
         }
         if (job.phase === "replay") {

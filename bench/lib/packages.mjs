@@ -55,3 +55,25 @@ export const findExport = (module, candidates) => {
   }
   return undefined
 }
+
+/** The module of a built package for a standalone bench script; prints `skipped: …` and exits 0 when it cannot load. */
+export const needPackage = async (folder) => {
+  const r = await loadWorkspacePackage(folder)
+  if (!r.ok) {
+    console.log(`skipped: ${r.reason}`)
+    process.exit(0)
+  }
+  if (r.stale) console.warn(`warning: ${r.name} is older than its sources (run pnpm build)`)
+  return r.module
+}
+
+/** `--key=value` and `--flag` arguments of a standalone bench script, as strings (`"true"` for a flag). */
+export const scriptArgs = (argv = process.argv.slice(2)) =>
+  Object.fromEntries(
+    argv
+      .filter((a) => a.startsWith("--"))
+      .map((a) => {
+        const [k, v] = a.replace(/^--/, "").split("=")
+        return [k, v ?? "true"]
+      })
+  )

@@ -17,30 +17,19 @@ import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { pathToFileURL } from "node:url"
 import pgCopy from "pg-copy-streams"
-import { loadWorkspacePackage, ROOT } from "./packages.mjs"
+import { needPackage, ROOT, scriptArgs } from "./packages.mjs"
 import { benchUrl, connect, createEventTable, dropTable, ensureBenchDatabase, pg } from "./pg.mjs"
 
-const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=")
-    return [k, v ?? "true"]
-  })
-)
+const args = scriptArgs()
 const members = Number(args.members ?? 2000)
 const seed = Number(args.seed ?? 2025)
 const chunk = Number(args.chunk ?? 50_000)
 
-const need = async (folder) => {
+const need = async (folder) =>
   // --source: the sources (run with `node --import tsx --conditions=@xueshi/source`)
-  if (args.source === "true") return import(pathToFileURL(path.join(ROOT, "packages", folder, "src/index.ts")).href)
-  const r = await loadWorkspacePackage(folder)
-  if (!r.ok) {
-    console.log(`skipped: ${r.reason}`)
-    process.exit(0)
-  }
-  if (r.stale) console.warn(`warning: ${r.name} is older than its sources (run pnpm build)`)
-  return r.module
-}
+  args.source === "true"
+    ? import(pathToFileURL(path.join(ROOT, "packages", folder, "src/index.ts")).href)
+    : needPackage(folder)
 
 const db = await ensureBenchDatabase()
 if (!db.ok) {

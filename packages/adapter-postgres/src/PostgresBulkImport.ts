@@ -5,8 +5,10 @@
  * `INSERT … SELECT FROM unnest($1::text[], …)`), one transaction per chunk.
  *
  * Inside a chunk's transaction, before it has an xid, the function takes the
- * advisory lock of every stream in the chunk (in one order), so positions
- * follow the commit order exactly as appends do. Each stream must continue
+ * store's advisory lock alone (every append holds it shared): no append is in
+ * flight while a chunk writes, so positions follow the commit order exactly as
+ * appends do, with one lock whatever the number of the chunk's streams (a lock
+ * per stream overflowed the server's lock table on a district's chunk). Each stream must continue
  * where it stands (the chunk's first version of a stream is the stored
  * version + 1): a writer racing the import makes it fail, never interleave.
  * Chunks whose event ids are all stored already are skipped, so an import that
@@ -28,7 +30,7 @@ import {
 } from "@xueshi/core"
 import { Clock, Effect, Schema, Stream } from "effect"
 import { SqlClient } from "effect/sql"
-import { isValidSchemaName, MAX_EVENTS_PER_APPEND, XID_SCALE } from "./PostgresSchema.js"
+import { isValidSchemaName, MAX_EVENTS_PER_APPEND, storeLockKey, XID_SCALE } from "./PostgresSchema.js"
 import { unavailable } from "./PostgresWrites.js"
 
 /**
@@ -97,9 +99,9 @@ const functionDdl = (s: string) => `CREATE OR REPLACE FUNCTION ${s}.bulk_append(
     IF v_n > ${MAX_EVENTS_PER_APPEND} THEN
       RAISE EXCEPTION 'xueshi: % events in one bulk append, at most ${MAX_EVENTS_PER_APPEND}', v_n USING ERRCODE = 'XS002';
     END IF;
-    -- every stream's lock, in one order, before the transaction has an xid
-    PERFORM pg_advisory_xact_lock(hashtext('${s}'), q.h)
-       FROM (SELECT DISTINCT hashtext(x) AS h FROM unnest(p_streams) x ORDER BY 1) q;
+    -- the store's lock alone, before the transaction has an xid: no append is in flight, and
+    -- one lock whatever the number of streams (a lock per stream overflows the lock table)
+    PERFORM pg_advisory_xact_lock(${storeLockKey(s)});
     SELECT count(*)::integer INTO v_found FROM ${s}.events e
      WHERE e.id IS NOT NULL AND lower(e.id) = ANY (SELECT lower(x) FROM unnest(p_ids) x WHERE x <> '');
     IF v_found > 0 THEN

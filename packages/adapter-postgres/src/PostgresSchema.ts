@@ -58,6 +58,82 @@ const namedStateTable = (table: string, columns: ReadonlyArray<string>) => `CREA
         updated_at timestamptz NOT NULL DEFAULT now()
       )`
 
+/**
+ * The key of a store's own advisory lock (the one-number key space, apart from
+ * the streams' two-number keys): every append holds it shared, a bulk import's
+ * chunk alone, so a chunk takes one lock whatever the number of its streams.
+ *
+ * @since 0.1.0
+ */
+export const storeLockKey = (s: string): string => `hashtext('xueshi.store.${s}')::bigint`
+
+// The append: ONE call, one transaction. The locks are taken before the transaction has an
+// xid, so a later version of a stream always has a larger xid.
+const appendFunction = (s: string): string =>
+  `CREATE OR REPLACE FUNCTION ${s}.append(p_stream text, p_expected text, p_events json)
+       RETURNS TABLE (status text, current_version integer, first_position bigint, found json)
+       LANGUAGE plpgsql
+       -- plan each statement with the table as it is now: a generic plan cached while the store
+       -- was empty would look ids up by a sequential scan forever
+       SET plan_cache_mode = force_custom_plan
+       AS $fn$
+       DECLARE
+         v_current integer;
+         v_found json;
+         v_ids text[];
+         v_n integer;
+         v_base bigint;
+         v_first bigint;
+       BEGIN
+         IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+           RAISE EXCEPTION 'xueshi: an append must not run in a transaction that has already written'
+             USING ERRCODE = 'XS001';
+         END IF;
+         -- the store's lock, shared (a bulk import takes it alone), then the stream's
+         PERFORM pg_advisory_xact_lock_shared(${storeLockKey(s)});
+         PERFORM pg_advisory_xact_lock(hashtext('${s}'), hashtext(p_stream));
+         SELECT st.version INTO v_current FROM ${s}.streams st WHERE st.stream = p_stream;
+         v_current := coalesce(v_current, 0);
+         SELECT array_agg(lower(x->>'id')) INTO v_ids FROM json_array_elements(p_events) x WHERE x->>'id' IS NOT NULL;
+         IF v_ids IS NOT NULL THEN
+           -- an index lookup per id (events_id_key), whatever the size of the store
+           SELECT json_agg(json_build_array(e.id, e.stream, e.version, e.position::float8)) INTO v_found
+             FROM ${s}.events e
+            WHERE lower(e.id) = ANY (v_ids) AND e.id IS NOT NULL;
+         END IF;
+         IF v_found IS NOT NULL THEN
+           RETURN QUERY SELECT 'found'::text, v_current, NULL::bigint, v_found;
+           RETURN;
+         END IF;
+         IF NOT (p_expected = 'any'
+                 OR (p_expected = 'noStream' AND v_current = 0)
+                 OR (p_expected = 'streamExists' AND v_current > 0)
+                 OR (p_expected ~ '^-?[0-9]+$' AND p_expected::bigint = v_current)) THEN
+           RETURN QUERY SELECT 'wrong'::text, v_current, NULL::bigint, NULL::json;
+           RETURN;
+         END IF;
+         v_n := json_array_length(p_events);
+         IF v_n = 0 THEN
+           RETURN QUERY SELECT 'ok'::text, v_current, NULL::bigint, NULL::json;
+           RETURN;
+         END IF;
+         IF v_n > ${MAX_EVENTS_PER_APPEND} THEN
+           RAISE EXCEPTION 'xueshi: % events in one append, at most ${MAX_EVENTS_PER_APPEND}', v_n USING ERRCODE = 'XS002';
+         END IF;
+         SELECT m.xid_base INTO v_base FROM ${s}.meta m;
+         v_first := (pg_current_xact_id()::text::bigint + v_base) * ${XID_SCALE} + 1;
+         INSERT INTO ${s}.events (position, stream, version, type, data, meta, id, schema_version, recorded_at)
+         SELECT v_first + t.o - 1, p_stream, v_current + t.o::integer, t.type, t.data, t.meta,
+                t.id, t."schemaVersion", t."recordedAt"
+           FROM ROWS FROM (json_to_recordset(p_events)
+                  AS (type text, data json, meta json, id text, "schemaVersion" integer, "recordedAt" text))
+                WITH ORDINALITY AS t(type, data, meta, id, "schemaVersion", "recordedAt", o);
+         INSERT INTO ${s}.streams AS st (stream, version) VALUES (p_stream, v_current + v_n)
+           ON CONFLICT (stream) DO UPDATE SET version = excluded.version;
+         RETURN QUERY SELECT 'ok'::text, v_current + v_n, v_first, NULL::json;
+       END
+       $fn$`
+
 /** The DDL of each migration, over schema `s` (already validated). */
 const migrations = (s: string): ReadonlyArray<readonly [number, string, ReadonlyArray<string>]> => [
   [
@@ -109,69 +185,7 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
     2,
     "functions",
     [
-      // The append: ONE call, one transaction. The per-stream lock is taken before the
-      // transaction has an xid, so a later version of a stream always has a larger xid.
-      `CREATE OR REPLACE FUNCTION ${s}.append(p_stream text, p_expected text, p_events json)
-       RETURNS TABLE (status text, current_version integer, first_position bigint, found json)
-       LANGUAGE plpgsql
-       -- plan each statement with the table as it is now: a generic plan cached while the store
-       -- was empty would look ids up by a sequential scan forever
-       SET plan_cache_mode = force_custom_plan
-       AS $fn$
-       DECLARE
-         v_current integer;
-         v_found json;
-         v_ids text[];
-         v_n integer;
-         v_base bigint;
-         v_first bigint;
-       BEGIN
-         IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-           RAISE EXCEPTION 'xueshi: an append must not run in a transaction that has already written'
-             USING ERRCODE = 'XS001';
-         END IF;
-         PERFORM pg_advisory_xact_lock(hashtext('${s}'), hashtext(p_stream));
-         SELECT st.version INTO v_current FROM ${s}.streams st WHERE st.stream = p_stream;
-         v_current := coalesce(v_current, 0);
-         SELECT array_agg(lower(x->>'id')) INTO v_ids FROM json_array_elements(p_events) x WHERE x->>'id' IS NOT NULL;
-         IF v_ids IS NOT NULL THEN
-           -- an index lookup per id (events_id_key), whatever the size of the store
-           SELECT json_agg(json_build_array(e.id, e.stream, e.version, e.position::float8)) INTO v_found
-             FROM ${s}.events e
-            WHERE lower(e.id) = ANY (v_ids) AND e.id IS NOT NULL;
-         END IF;
-         IF v_found IS NOT NULL THEN
-           RETURN QUERY SELECT 'found'::text, v_current, NULL::bigint, v_found;
-           RETURN;
-         END IF;
-         IF NOT (p_expected = 'any'
-                 OR (p_expected = 'noStream' AND v_current = 0)
-                 OR (p_expected = 'streamExists' AND v_current > 0)
-                 OR (p_expected ~ '^-?[0-9]+$' AND p_expected::bigint = v_current)) THEN
-           RETURN QUERY SELECT 'wrong'::text, v_current, NULL::bigint, NULL::json;
-           RETURN;
-         END IF;
-         v_n := json_array_length(p_events);
-         IF v_n = 0 THEN
-           RETURN QUERY SELECT 'ok'::text, v_current, NULL::bigint, NULL::json;
-           RETURN;
-         END IF;
-         IF v_n > ${MAX_EVENTS_PER_APPEND} THEN
-           RAISE EXCEPTION 'xueshi: % events in one append, at most ${MAX_EVENTS_PER_APPEND}', v_n USING ERRCODE = 'XS002';
-         END IF;
-         SELECT m.xid_base INTO v_base FROM ${s}.meta m;
-         v_first := (pg_current_xact_id()::text::bigint + v_base) * ${XID_SCALE} + 1;
-         INSERT INTO ${s}.events (position, stream, version, type, data, meta, id, schema_version, recorded_at)
-         SELECT v_first + t.o - 1, p_stream, v_current + t.o::integer, t.type, t.data, t.meta,
-                t.id, t."schemaVersion", t."recordedAt"
-           FROM ROWS FROM (json_to_recordset(p_events)
-                  AS (type text, data json, meta json, id text, "schemaVersion" integer, "recordedAt" text))
-                WITH ORDINALITY AS t(type, data, meta, id, "schemaVersion", "recordedAt", o);
-         INSERT INTO ${s}.streams AS st (stream, version) VALUES (p_stream, v_current + v_n)
-           ON CONFLICT (stream) DO UPDATE SET version = excluded.version;
-         RETURN QUERY SELECT 'ok'::text, v_current + v_n, v_first, NULL::json;
-       END
-       $fn$`,
+      appendFunction(s),
       // The first position a reader must not read yet: every transaction below it has ended.
       `CREATE OR REPLACE FUNCTION ${s}.visible_bound() RETURNS bigint
        LANGUAGE sql STABLE AS $fn$
@@ -199,7 +213,9 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
        END
        $fn$`
     ]
-  ]
+  ],
+  // stores made before it: appends take the store's shared lock (a bulk import's chunk, its one lock)
+  [3, "store_lock", [appendFunction(s)]]
 ]
 
 /**

@@ -70,6 +70,31 @@ pgDescribe("postgres bulk import", () => {
     )
   })
 
+  it("one chunk over 20,000 streams: one lock for the chunk (a lock per stream overflowed the server's lock table)", async () => {
+    const many = Array.from(
+      { length: 20_000 },
+      (_, i) =>
+        ({
+          stream: `school-S${i}`,
+          version: 1,
+          type: "SchoolRegistered",
+          data: { schoolId: `S${i}`, name: `学校${i}`, tier: "community" },
+          schemaVersion: 1
+        }) as unknown as EventCodec.LogRecord
+    )
+    const got = await run(
+      Effect.gen(function* () {
+        const schema = yield* freshSchema
+        const store = yield* openStore(schema)
+        const r = yield* withSql(PostgresBulkImport.importRecords(schema, many, { chunkEvents: 20_000 }))
+        const count = yield* Stream.runCount(store.eventStore.readAll())
+        return { r, count }
+      })
+    )
+    expect(got.r).toEqual({ imported: 20_000, skipped: 0, chunks: 1 })
+    expect(got.count).toBe(20_000)
+  })
+
   it("a log that does not continue the store is refused, nothing of the chunk written; an invalid line writes nothing", async () => {
     const got = await run(
       Effect.gen(function* () {

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Vocabulary } from "@xueshi/core"
+import { Vocabulary } from "@xueshi/core"
 
 /** The name of the district school. @since 0.1.0 */
 export const DISTRICT_SCHOOL_NAME = "区委党校"
@@ -96,17 +96,7 @@ export const MODES: ReadonlyArray<Vocabulary.SessionMode> = [
   "onSite"
 ]
 /** Class formats of the random shape, weighted. @since 0.1.0 */
-export const FORMATS: ReadonlyArray<Vocabulary.ClassFormat> = [
-  "concentrated",
-  "concentrated",
-  "rotational",
-  "microLesson",
-  "online",
-  "homeDelivery",
-  "mobileClassroom",
-  "onSite",
-  "branchStudy"
-]
+export const FORMATS: ReadonlyArray<Vocabulary.ClassFormat> = ["concentrated", ...Vocabulary.ClassFormat.literals]
 /** Modules of the random shape (free text). @since 0.1.0 */
 export const FREE_MODULES = ["乡村振兴", "基层治理", "党务工作"] as const
 /** Why a member is on leave in the random shape. @since 0.1.0 */
