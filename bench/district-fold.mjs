@@ -1,5 +1,5 @@
 // District fold benchmark (issue 3): generates a deterministic (seeded) one-year history of a
-// 40,000-member district in memory (DistrictGenerator of @xueshi/testing), runs accrual over it, then folds every event through the four
+// 40,000-member district in memory (District.generateDistrict of @xueshi/testing), runs accrual over it, then folds every event through the four
 // projections (member compliance, course mix, class completion, school roll-up) in ONE pass, and
 // answers the year-end queries. Prints events, wall time, events/s and peak RSS.
 //
@@ -9,7 +9,7 @@
 // Run it with `node --expose-gc` to also see the heap held by the folded states.
 import { performance } from "node:perf_hooks"
 import { Accrual, ClassCompletion, CourseMixProjection, MemberCompliance, Presets, SchoolRollup } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -31,8 +31,8 @@ const policy = Presets.composePolicySet({
 // generation (Tianjin Xiqing's shape: 11 subdistrict/township schools, 271 communities/villages)
 // ---------------------------------------------------------------------------
 const t0 = performance.now()
-// the district of @xueshi/testing's DistrictGenerator (the demo's too)
-const events = [...DistrictGenerator.generateDistrict({ seed: SEED, members: MEMBERS, year: 2025 })]
+// the district of @xueshi/testing's District.generateDistrict (the demo's too)
+const events = [...District.generateDistrict({ seed: SEED, members: MEMBERS, year: 2025 })]
 const members = events.filter((e) => e.type === "MemberRegistered").map((e) => ({ id: e.data.memberId }))
 const classIds = events.filter((e) => e.type === "ClassPlanned").map((e) => e.data.classId)
 const schools = events.filter((e) => e.type === "SchoolRegistered").length

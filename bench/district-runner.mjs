@@ -1,6 +1,6 @@
 // D3 (issue 12): a projection runner catching up a district from a store, with checkpoints.
 //
-// Generates the district of @xueshi/testing's DistrictGenerator (the demo's), imports it into a
+// Generates the district of @xueshi/testing's District.generateDistrict (the demo's), imports it into a
 // store (untimed), then times:
 //   fold:   the same records folded in memory through the projection (`apply`, no store, no saves);
 //   runner: ProjectionRunner.start(projection) from an empty checkpoint until `whenCaughtUp`, a save
@@ -17,7 +17,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { CheckpointStore, EventStore, Presets, ProjectionRunner, SchoolRollup } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { Effect } from "effect"
 
 const arg = (name, fallback) => {
@@ -40,7 +40,7 @@ const { keyed: _keyed, ...withoutKeys } = base
 const projection = WHOLE ? withoutKeys : base
 
 const t0 = performance.now()
-const events = [...DistrictGenerator.generateDistrict({ seed: SEED, members: MEMBERS, year: 2025 })]
+const events = [...District.generateDistrict({ seed: SEED, members: MEMBERS, year: 2025 })]
 const generated = performance.now()
 
 // the fold: the records through `apply`, in memory
@@ -67,9 +67,7 @@ for (const e of events) {
 
 const dir = STORE === "file" ? mkdtempSync(join(tmpdir(), "xueshi-d3-")) : undefined
 const layer =
-  STORE === "file"
-    ? file.FileStore.layerFileStore({ directory: dir, durability: "never" })
-    : memory.MemoryEventStore.layer()
+  STORE === "file" ? file.FileStore.layer({ directory: dir, durability: "never" }) : memory.MemoryEventStore.layer()
 
 const saves = []
 let measuring = 0

@@ -23,7 +23,7 @@ const run = async (durability, recordAcknowledged, writers) => {
     return await Effect.runPromise(
       Effect.scoped(
         Effect.gen(function* () {
-          const store = yield* FileStore.makeFileStore({ directory, durability, recordAcknowledged })
+          const store = yield* FileStore.make({ directory, durability, recordAcknowledged })
           const per = Math.ceil(APPENDS / writers)
           const t0 = performance.now()
           yield* Effect.all(

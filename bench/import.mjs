@@ -10,6 +10,7 @@
 import { createRequire } from "node:module"
 import { performance } from "node:perf_hooks"
 import { LogTransfer } from "@xueshi/core"
+import { Random } from "@xueshi/testing"
 import { Effect } from "effect"
 import { MemoryEventStore } from "../packages/adapter-memory/dist/index.js"
 import { RosterImport, RosterSheet, XapiImport, XapiMapping } from "../packages/import/dist/index.js"
@@ -22,15 +23,8 @@ const MEMBERS = arg("members", 38_000)
 const SESSIONS = arg("sessions", 4)
 const STATEMENTS = arg("statements", 20_000)
 const XLSX_ROWS = arg("xlsx", 20_000)
-let seed = arg("seed", 2025) >>> 0
-const random = () => {
-  // mulberry32
-  seed = (seed + 0x6d2b79f5) >>> 0
-  let t = seed
-  t = Math.imul(t ^ (t >>> 15), t | 1)
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
+// the kit's one seeded generator
+const random = Random.makeRandom(arg("seed", 2025)).next
 const PER_CLASS = 100
 const CLASSES = Math.ceil(MEMBERS / PER_CLASS)
 const TITLES = ["党的二十大精神", "基层治理实务", "先进模范事迹", "党章党规", "乡村振兴", "党务工作"]

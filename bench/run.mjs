@@ -10,7 +10,7 @@
 // prefixes; "none" for floors only), --no-floors, --profile=<adapter> (node --cpu-prof into
 // bench/results/tmp/prof), --keep (keep the stores), --write-docs (update docs/benchmarks.md),
 // --timeout=<seconds per child>, --no-projections (D1 replays through the bench fold only),
-// --district=testing (D1 uses @xueshi/testing's DistrictGenerator instead of bench/lib/district.mjs),
+// --district=testing (D1 uses @xueshi/testing's District.generateDistrict instead of bench/lib/district.mjs),
 // --seed=N, --members=N (district size, for profiling), --self-test (runs a deliberately broken adapter: the run must exit 1),
 // --scale (the PostgreSQL scale run of bench/scale.mjs instead: 10 million events; its options after it).
 import { spawn, spawnSync } from "node:child_process"
@@ -594,7 +594,7 @@ const header = [
   `xueshi bench (${env.mode}): ${env.date}, ${reps} repetition(s) per row, each in a fresh process; ${elapsed} s in all`,
   `machine: ${env.nproc} cores, ${env.memGiB} GiB, ${env.cpu}; ${env.platform}`,
   `versions: node ${env.node}, effect ${env.effect}, pg ${env.pg}; PostgreSQL ${env.postgres}`,
-  `data: seed ${seed}; mean payload ${env.payloadBytes} B; W1 ${JSON.stringify(sizes.W1)}; W2/W4 ${JSON.stringify(sizes.W2)}; W3 ${JSON.stringify(sizes.W3)}; D1 ${env.districtMembers} members, ${env.districtEvents} events (${districtGenerator === "testing" ? "@xueshi/testing DistrictGenerator" : "bench/lib/district.mjs"})`,
+  `data: seed ${seed}; mean payload ${env.payloadBytes} B; W1 ${JSON.stringify(sizes.W1)}; W2/W4 ${JSON.stringify(sizes.W2)}; W3 ${JSON.stringify(sizes.W3)}; D1 ${env.districtMembers} members, ${env.districtEvents} events (${districtGenerator === "testing" ? "@xueshi/testing District.generateDistrict" : "bench/lib/district.mjs"})`,
   `D1 projections: ${env.projections}`
 ].join("\n")
 

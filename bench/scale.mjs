@@ -33,7 +33,7 @@ const testing = await need("testing")
 const adapter = await need("adapter-postgres")
 const { Effect, Layer, Stream } = await import("effect")
 const { CheckpointStore, EventCodec, LogValidator, ProjectionRunner, EventStore } = core
-const District = testing.District ?? testing.DistrictGenerator
+const { District } = testing
 const { PostgresBulkImport, PostgresEventStore } = adapter
 
 const rssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024)

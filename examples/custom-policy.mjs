@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { parseArgs } from "node:util"
 import { EventCodec, PolicySet, Presets, Rational, WhatIf } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { Effect } from "effect"
 
 const { values, positionals } = parseArgs({
@@ -20,7 +20,7 @@ if (local._tag === "Failure") {
   process.exit(1)
 }
 
-const lines = Array.from(DistrictGenerator.generateDistrict({ members: Number(values.members) }), (r) =>
+const lines = Array.from(District.generateDistrict({ members: Number(values.members) }), (r) =>
   EventCodec.EventLogCodec.encodeLine(r)
 )
 const report = await Effect.runPromise(WhatIf.fromLog(lines, Presets.xiqingDistrict, local.success, { year: 2025 }))

@@ -10,7 +10,7 @@ import { Readable } from "node:stream"
 import { pipeline } from "node:stream/promises"
 import { parseArgs } from "node:util"
 import { Client, DistrictReport, EventCodec, Input, Presets } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 const flags = { members: { type: "string", default: "38000" }, seed: { type: "string", default: "2025" } }
 const { values, positionals } = parseArgs({
@@ -26,7 +26,7 @@ mkdirSync(dir, { recursive: true })
 let log = positionals[0]
 if (log === undefined) {
   log = join(dir, `district-${year}-${values.members}.jsonl`)
-  const records = DistrictGenerator.generateDistrict({
+  const records = District.generateDistrict({
     seed: Number(values.seed),
     year,
     members: Number(values.members)

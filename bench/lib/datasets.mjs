@@ -50,14 +50,14 @@ export const loadDistrict = async ({ members, seed, generator = "bench" }) => {
 }
 
 /**
- * The district of `@xueshi/testing`'s DistrictGenerator (the policies issue's generator), as
+ * The district of `@xueshi/testing`'s `District.generateDistrict` (the one generator), as
  * entries; its records carry no id, so each gets a seeded UUID (`--district=testing`).
  */
 export const testingDistrict = async ({ members, seed }) => {
-  const { DistrictGenerator } = await import("@xueshi/testing")
+  const { District } = await import("@xueshi/testing")
   const rng = makeRng(seed)
   const entries = []
-  for (const r of DistrictGenerator.generateDistrict({ members, seed })) {
+  for (const r of District.generateDistrict({ members, seed })) {
     entries.push({
       stream: r.stream,
       event: { type: r.type, data: r.data },

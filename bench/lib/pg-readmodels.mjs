@@ -46,7 +46,7 @@ const { PgClient } = await import("@effect/sql-pg")
 const { EventCodec, LogValidator, Presets, Ledger } = core
 const codec = EventCodec.EventLogCodec
 const policy = Presets.xiqingDistrict
-const lines = Array.from(testing.DistrictGenerator.generateDistrict({ seed, members }), (r) => codec.encodeLine(r))
+const lines = Array.from(testing.District.generateDistrict({ seed, members }), (r) => codec.encodeLine(r))
 // the validated records (what importRecords takes), validated untimed
 const validator = LogValidator.makeLogValidator({})
 const records = []

@@ -6,7 +6,7 @@
  * writes nothing.
  */
 import { EventCodec, Ledger } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { Context, Effect, type Scope, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { expect, it } from "vitest"
@@ -23,7 +23,7 @@ const withSql = <A, E>(effect: Effect.Effect<A, E, SqlClient.SqlClient>) =>
 
 // every line with an id (the generator leaves some without): a re-run is then idempotent, as the contract promises
 const records = Array.from(
-  DistrictGenerator.generateDistrict({ seed: 21, members: 40, subdistricts: 2, communities: 3 }),
+  District.generateDistrict({ seed: 21, members: 40, subdistricts: 2, communities: 3 }),
   (r, i) => (r.id === undefined ? { ...r, id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}` } : r)
 ) as Array<EventCodec.LogRecord>
 /** The version of each record: its place in its stream (the log may leave `version` out). */

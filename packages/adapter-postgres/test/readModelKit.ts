@@ -6,7 +6,7 @@
  */
 import { PgClient } from "@effect/sql-pg"
 import { EventCodec, EventStore, Ledger, LogTransfer, Presets } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { Context, Effect, Layer, Redacted, Stream } from "effect"
 import { expect } from "vitest"
 import type { PostgresEventStore } from "../src/index.js"
@@ -22,7 +22,7 @@ export const policy = Presets.composePolicySet({
 
 /** A small generated district (≈ 1,300 events). */
 export const districtLines = (seed = 5, members = 60): Array<string> =>
-  Array.from(DistrictGenerator.generateDistrict({ seed, members, subdistricts: 2, communities: 4 }), (r) =>
+  Array.from(District.generateDistrict({ seed, members, subdistricts: 2, communities: 4 }), (r) =>
     EventCodec.EventLogCodec.encodeLine(r)
   )
 

@@ -6,14 +6,14 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { EventCodec, Ledger, Presets } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 import { Effect } from "effect"
 import { afterAll, beforeAll, expect, it } from "vitest"
 import { countingReader } from "../src/Sources.js"
 
 let dir: string
 let log: string
-const records = [...DistrictGenerator.generateDistrict({ members: 60, seed: 9, communities: 4 })]
+const records = [...District.generateDistrict({ members: 60, seed: 9, communities: 4 })]
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "xueshi-meter-"))

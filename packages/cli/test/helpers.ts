@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { DistrictReport, Ledger, Presets } from "@xueshi/core"
-import { DistrictGenerator } from "@xueshi/testing"
+import { District } from "@xueshi/testing"
 
 /** The built bin (pnpm build makes it). */
 export const BIN = fileURLToPath(new URL("../dist/bin.js", import.meta.url))
@@ -21,6 +21,6 @@ export const xueshi = (args: ReadonlyArray<string>, cwd?: string) => {
 /** A small generated district's report, built in-process. */
 export const smallReport = (members = 200, seed = 3): DistrictReport.DistrictReport =>
   DistrictReport.build(
-    Ledger.fromRecords(DistrictGenerator.generateDistrict({ members, seed, communities: 8 }), Presets.xiqingDistrict),
+    Ledger.fromRecords(District.generateDistrict({ members, seed, communities: 8 }), Presets.xiqingDistrict),
     { year: 2025 }
   )

@@ -2,7 +2,7 @@
 // traps it closes, and the laws of its district report.
 import { Effect, Schema, Stream } from "effect"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
+import { generateDistrict } from "../../../testing/src/District.js"
 import {
   Accrual,
   type Calendar,

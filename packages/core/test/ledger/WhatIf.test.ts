@@ -2,7 +2,7 @@
 // moves members from met to not met, and no school's rate goes up.
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
+import { generateDistrict } from "../../../testing/src/District.js"
 import { EventCodec, Presets, Rational, WhatIf } from "../../src/index.js"
 
 const records = [...generateDistrict({ seed: 3, members: 400, subdistricts: 2, communities: 8 })]

@@ -4,8 +4,7 @@
 // requirement, at the year end and at an as-of date inside the year.
 import { fc, test } from "@fast-check/vitest"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
-import { districtHistory } from "../../../testing/src/DistrictHistory.js"
+import { districtHistory, generateDistrict } from "../../../testing/src/District.js"
 import type { DomainEvent } from "../../src/Events.js"
 import { Calendar, Ledger, Presets, RollupTally, SchoolRollup } from "../../src/index.js"
 

@@ -4,7 +4,7 @@
 // neither does a run whose checkpoint saves fail after its commands were appended.
 import { Effect, Schedule, Stream } from "effect"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
+import { generateDistrict } from "../../../testing/src/District.js"
 import { Accrual, CreditReactor, EventStore, type Events, Presets } from "../../src/index.js"
 import { crashyStore, run } from "./Support.js"
 

@@ -3,7 +3,7 @@
 // records the credit it derives exactly once, and writes nothing in `derive` mode.
 import { Effect, Stream } from "effect"
 import { describe, expect, it } from "vitest"
-import { generateDistrict } from "../../../testing/src/DistrictGenerator.js"
+import { generateDistrict } from "../../../testing/src/District.js"
 import {
   type Calendar,
   DistrictReport,
