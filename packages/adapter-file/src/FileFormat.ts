@@ -26,6 +26,7 @@ import { Result, Schema } from "effect"
 /**
  * The top-level key the file adapter adds to each event-log-v1 line.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const INTEGRITY_KEY = "$file"
@@ -33,6 +34,7 @@ export const INTEGRITY_KEY = "$file"
 /**
  * The format tag of segment summaries.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const SUMMARY_FORMAT = "xueshi-file-summary/1"
@@ -45,6 +47,7 @@ const encoder = new TextEncoder()
 /**
  * The CRC-32 of bytes, as 8 lowercase hex digits.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const crcHex = (bytes: Uint8Array): string => (crc32(bytes) >>> 0).toString(16).padStart(8, "0")
@@ -53,6 +56,7 @@ export const crcHex = (bytes: Uint8Array): string => (crc32(bytes) >>> 0).toStri
  * Frames a canonical event-log-v1 line (a JSON object, no newline) as record `i`
  * of an append of `n`, and returns the line with its trailing newline, as bytes.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const frameLine = (canonical: string, i: number, n: number): Buffer => {
@@ -65,6 +69,7 @@ export const frameLine = (canonical: string, i: number, n: number): Buffer => {
 /**
  * Whether a line's checksum holds. `line` excludes the newline.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkLineCrc = (line: Uint8Array): boolean => {
@@ -86,6 +91,7 @@ export const checkLineCrc = (line: Uint8Array): boolean => {
 /**
  * The integrity data of a record.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Integrity {
@@ -98,6 +104,7 @@ export interface Integrity {
  * A line parsed by the file adapter: the JSON object (still with `"$file"`)
  * and its integrity data.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface FramedLine {
@@ -111,6 +118,7 @@ export interface FramedLine {
  * JSON: syntax, a repeated key, too deep, too long) or `shape` (not an object,
  * no batch marker, no stream, version or position, a bad id).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class FrameRefused extends Schema.TaggedError<FrameRefused>()("FrameRefused", {
@@ -126,6 +134,7 @@ const refused = (problem: FrameRefused["problem"], message: string) =>
  * checksum, decodes it as UTF-8 refusing invalid bytes, parses it as strict
  * JSON (`StrictJson`) and checks the framing.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseFramedLine = (line: Uint8Array): Result.Result<FramedLine, FrameRefused> => {
@@ -161,6 +170,7 @@ export const parseFramedLine = (line: Uint8Array): Result.Result<FramedLine, Fra
  * same text without `"$file"`), or `undefined` if it is not a valid framed line.
  * This is what an importer that expects plain event-log-v1 should apply.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toEventLogLine = (line: string): string | undefined => {
@@ -176,6 +186,7 @@ export const toEventLogLine = (line: string): string | undefined => {
  * The file name of the segment whose first global position is `first`:
  * 20 decimal digits, zero-padded, and `.jsonl`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const segmentFileName = (first: number): string => `${String(first).padStart(20, "0")}.jsonl`
@@ -183,6 +194,7 @@ export const segmentFileName = (first: number): string => `${String(first).padSt
 /**
  * The first position of a segment file name, or `undefined` if it is not one.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseSegmentFileName = (name: string): number | undefined => {
@@ -198,6 +210,7 @@ export const parseSegmentFileName = (name: string): number | undefined => {
  * `first … first + count - 1`; record `k` is in `streams[stream[k]]`, its line is
  * `lengths[k]` bytes (newline included) and its id is `ids[k]` (or null).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SegmentSummary {
@@ -217,6 +230,7 @@ export interface SegmentSummary {
  * Encodes a summary as its file content: JSON ending in `,"crc":"hhhhhhhh"}\n`,
  * the CRC-32 of the bytes before the hex digits.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeSummary = (s: SegmentSummary): Buffer => {
@@ -241,6 +255,7 @@ export const encodeSummary = (s: SegmentSummary): Buffer => {
  * `message` says why (a bad ending or checksum, not JSON, a bad shape, lengths
  * that do not add up, another segment's name).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class SummaryRefused extends Schema.TaggedError<SummaryRefused>()("SummaryRefused", {
@@ -252,6 +267,7 @@ const refuse = (message: string) => Result.fail(new SummaryRefused({ message: `s
 /**
  * Decodes a summary file, checking its checksum and shape.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeSummary = (bytes: Uint8Array): Result.Result<SegmentSummary, SummaryRefused> => {

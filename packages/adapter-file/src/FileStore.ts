@@ -38,6 +38,7 @@ type ReadError = StoreErrors.ReadError
  * and bulk imports: a crash of the machine may lose acknowledged appends, a
  * crash of the process does not).
  *
+ * @category models
  * @since 0.1.0
  */
 export type FileDurability = Durability
@@ -45,6 +46,7 @@ export type FileDurability = Durability
 /**
  * Options of a file store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface FileStoreOptions {
@@ -81,6 +83,7 @@ export interface FileStoreOptions {
 /**
  * An open file store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface FileStoreService extends StoreServices.StoreServices {
@@ -98,6 +101,7 @@ export interface FileStoreService extends StoreServices.StoreServices {
 /**
  * The file store service (beside the four port services its layer provides).
  *
+ * @category services
  * @since 0.1.0
  */
 export class FileStore extends Context.Service<FileStore, FileStoreService>()("@xueshi/adapter-file/FileStore") {}
@@ -105,6 +109,7 @@ export class FileStore extends Context.Service<FileStore, FileStoreService>()("@
 /**
  * Errors of opening a file store.
  *
+ * @category models
  * @since 0.1.0
  */
 export type OpenError = StoreLocked | StoreErrors.StoreCorrupted | StoreErrors.StoreUnavailable
@@ -152,6 +157,7 @@ const configOf = (options: FileStoreOptions, io: Io) => {
  * cuts a torn tail into quarantine. Closing the scope waits for pending
  * appends, writes the active segment's summary and releases the lock.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService, OpenError, Scope.Scope> =>
@@ -394,6 +400,7 @@ export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService,
 
 /**
  * @deprecated use {@link make}
+ * @category constructors
  * @since 0.1.0
  */
 export const makeFileStore = make
@@ -401,6 +408,7 @@ export const makeFileStore = make
 /**
  * A layer of a file store: {@link FileStore} and the four port services.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: FileStoreOptions): Layer.Layer<FileStore | StoreServices.Services, OpenError> =>
@@ -408,6 +416,7 @@ export const layer = (options: FileStoreOptions): Layer.Layer<FileStore | StoreS
 
 /**
  * @deprecated use {@link layer}
+ * @category layers
  * @since 0.1.0
  */
 export const layerFileStore = layer
@@ -419,6 +428,7 @@ export const layerFileStore = layer
  * segment and every later segment. Reports what it set aside. A healthy store
  * is left as it is (`repaired: false`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const repairFileStore = (options: {

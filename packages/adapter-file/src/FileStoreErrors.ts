@@ -10,6 +10,7 @@ import { Schema } from "effect"
  * Another live process holds the store's write lock. Names the owner as the
  * lock file records it.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StoreLocked extends Schema.TaggedError<StoreLocked>()("StoreLocked", {

@@ -7,6 +7,7 @@
 /**
  * A region cut from the end of a segment and kept in a quarantine file.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface QuarantinedRegion {
@@ -31,6 +32,7 @@ export interface QuarantinedRegion {
 /**
  * What opening a store did.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RecoveryReport {
@@ -53,6 +55,7 @@ export interface RecoveryReport {
  * What `repairFileStore` did: everything from the first bad record on was
  * moved into quarantine.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RepairReport {

@@ -38,6 +38,7 @@ type StreamSnapshot = CheckpointStoreModule.StreamSnapshot
 /**
  * One stored event: the record as decoded by the codec that wrote it.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemoryEntry {
@@ -49,6 +50,7 @@ export interface MemoryEntry {
  * The data of a memory store. Create one with {@link makeStorage}; pass it to
  * {@link layer} to share it between layers (a reopen).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemoryStorage {
@@ -73,6 +75,7 @@ export interface MemoryStorage {
 /**
  * Makes empty storage.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeStorage = (): MemoryStorage => ({
@@ -91,6 +94,7 @@ export const makeStorage = (): MemoryStorage => ({
 /**
  * Options of a memory store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemoryStoreOptions {
@@ -105,6 +109,7 @@ export interface MemoryStoreOptions {
 /**
  * The services of a memory store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemoryStore extends StoreServices.StoreServices {
@@ -127,6 +132,7 @@ const nowIso = (millis: number): string => {
  * an `Effect` like the other adapters' `make`, since a memory store opens
  * nothing (see docs/store/writing-an-adapter.md, "make and layer").
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
@@ -364,6 +370,7 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
 /**
  * A layer of the four store services over one memory store.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: MemoryStoreOptions = {}): Layer.Layer<StoreServices.Services> =>

@@ -36,6 +36,7 @@ import { unavailable } from "./PostgresWrites.js"
 /**
  * Options of a bulk import.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface BulkImportOptions {
@@ -50,6 +51,7 @@ export interface BulkImportOptions {
 /**
  * What a bulk import did.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface BulkImportResult {
@@ -66,6 +68,7 @@ export interface BulkImportResult {
  * (another writer, or the log does not fit the store), or some but not all of
  * its event ids are stored already.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class BulkImportConflict extends Schema.TaggedError<BulkImportConflict>()("BulkImportConflict", {
@@ -159,6 +162,7 @@ const emptyColumns = (): Columns => ({
  * Imports records that are already valid (a validated log, a generator) into
  * the store in `schema`, in log order, in chunks (see the module docs).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importRecords = (
@@ -256,6 +260,7 @@ export const importRecords = (
  * The store must hold nothing of the log's streams beyond what the log
  * continues (checked per chunk). Holds the validated records in memory.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importLog = <E = never, R = never>(

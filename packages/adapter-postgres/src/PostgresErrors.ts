@@ -13,6 +13,7 @@ import { Schema } from "effect"
  * operator re-baselines it: `SELECT <schema>.rebaseline()` (or
  * `PostgresEventStore.rebaseline`) with no writer running.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ClusterChanged extends Schema.TaggedError<ClusterChanged>()("ClusterChanged", {
@@ -26,6 +27,7 @@ export class ClusterChanged extends Schema.TaggedError<ClusterChanged>()("Cluste
  * The store could not be opened: the schema name is not a plain identifier,
  * the database refused the migrations, or it cannot be reached.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StoreOpenFailed extends Schema.TaggedError<StoreOpenFailed>()("StoreOpenFailed", {

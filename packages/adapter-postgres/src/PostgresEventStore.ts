@@ -30,6 +30,7 @@ import { makeAppend } from "./PostgresWrites.js"
 /**
  * Options of a store over a client the caller provides.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface PostgresStoreOptions extends ReaderOptions {
@@ -44,6 +45,7 @@ export interface PostgresStoreOptions extends ReaderOptions {
 /**
  * Options of the one-line default: a connection URL and a schema.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface PostgresUrlOptions extends PostgresStoreOptions {
@@ -56,6 +58,7 @@ export interface PostgresUrlOptions extends PostgresStoreOptions {
 /**
  * The services of a PostgreSQL store, and its extras.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface PostgresStore extends CoreStoreServices.StoreServices {
@@ -72,6 +75,7 @@ export interface PostgresStore extends CoreStoreServices.StoreServices {
 /**
  * The error of opening a store.
  *
+ * @category models
  * @since 0.1.0
  */
 export type OpenError = ClusterChanged | StoreOpenFailed
@@ -113,6 +117,7 @@ const checkCluster = (schema: string) =>
  * present, for LISTEN/NOTIFY): runs the migrations (unless told not to),
  * checks the cluster and forks the wake-up listener into the scope.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (
@@ -148,6 +153,7 @@ export const make = (
 /**
  * The services of a store, as a context.
  *
+ * @category models
  * @since 0.1.0
  */
 export type StoreServices = CoreStoreServices.Services
@@ -156,6 +162,7 @@ export type StoreServices = CoreStoreServices.Services
  * The four store services over the caller's own `SqlClient` (or `PgClient`)
  * layer: bring your own pool.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layerClient = (
@@ -167,6 +174,7 @@ export const layerClient = (
  * The one-line default: a pool over `url` and the store in `schema` (a
  * `SqlError` when the database cannot be reached).
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (options: PostgresUrlOptions): Layer.Layer<StoreServices, OpenError | SqlError> =>
@@ -185,6 +193,7 @@ export const layer = (options: PostgresUrlOptions): Layer.Layer<StoreServices, O
  * continue above every stored one, checkpoints stay valid, and the store
  * records the new cluster. Run it once, with no writer running.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const rebaseline = (schema: string): Effect.Effect<void, StoreOpenFailed, SqlClient.SqlClient> =>

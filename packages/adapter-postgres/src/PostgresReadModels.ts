@@ -43,6 +43,7 @@ import * as Sql from "./ReadModelSql.js"
 /**
  * Options of a read-model runner.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadModelOptions {
@@ -71,6 +72,7 @@ export interface ReadModelOptions {
  * A read-model runner stopped for good (the store is corrupted, the tables are
  * not ours, …).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ReadModelError extends Schema.TaggedError<ReadModelError>()("ReadModelError", {
@@ -82,6 +84,7 @@ export class ReadModelError extends Schema.TaggedError<ReadModelError>()("ReadMo
 /**
  * `rebuild` was asked of a runner that does not hold the projection's lock.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class NotLeader extends Schema.TaggedError<NotLeader>()("NotLeader", {
@@ -91,6 +94,7 @@ export class NotLeader extends Schema.TaggedError<NotLeader>()("NotLeader", {
 /**
  * What a runner did (this process only).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadModelStats {
@@ -109,6 +113,7 @@ export interface ReadModelStats {
 /**
  * A running read-model runner.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadModelRunner {
@@ -139,6 +144,7 @@ const IDENT_PART = /^[a-z_][a-z0-9_]{0,30}$/
  * reserves one connection for its lock and saves). Closing the scope stops it
  * and releases the lock.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const start = (

@@ -22,6 +22,7 @@ import { unavailable } from "./PostgresWrites.js"
 /**
  * Options of reading.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReaderOptions {
@@ -54,6 +55,7 @@ type StoredEvent = EventStore.StoredEvent
 /**
  * The read side of a store: the port's reads and the lag signal.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Reader {
@@ -72,6 +74,7 @@ const COLUMNS =
 /**
  * The reads of the store in `schema`.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeReader = (

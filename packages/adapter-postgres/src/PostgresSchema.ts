@@ -22,6 +22,7 @@ import type { SqlError } from "effect/sql/SqlError"
  * How many events one append may hold: the positions of one transaction are
  * `(xid + base) * 65536 + 1 … + 65535`.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const MAX_EVENTS_PER_APPEND = 65535
@@ -29,6 +30,7 @@ export const MAX_EVENTS_PER_APPEND = 65535
 /**
  * The multiplier of the transaction id in a position.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const XID_SCALE = 65536
@@ -39,6 +41,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/
  * Whether `schema` is a plain lower-case PostgreSQL identifier (the only names
  * a store accepts: they are spliced into DDL, never event data).
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isValidSchemaName = (schema: string): boolean => IDENTIFIER.test(schema)
@@ -46,6 +49,7 @@ export const isValidSchemaName = (schema: string): boolean => IDENTIFIER.test(sc
 /**
  * The LISTEN/NOTIFY channel of a store's appends.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const channelOf = (schema: string): string => `xueshi_${schema}`.slice(0, 63)
@@ -63,6 +67,7 @@ const namedStateTable = (table: string, columns: ReadonlyArray<string>) => `CREA
  * the streams' two-number keys): every append holds it shared, a bulk import's
  * chunk alone, so a chunk takes one lock whatever the number of its streams.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const storeLockKey = (s: string): string => `hashtext('xueshi.store.${s}')::bigint`
@@ -223,6 +228,7 @@ const migrations = (s: string): ReadonlyArray<readonly [number, string, Readonly
  * advisory lock, so concurrent runs (two processes opening the same store)
  * wait for each other; answers the ids of the migrations this call ran.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const migrate = (

@@ -35,6 +35,7 @@ const compareAndSet = (table: string, column: string, systemIdentifier: string) 
 /**
  * The checkpoint, projection and snapshot stores of the store in `schema`.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeSide = (

@@ -20,6 +20,7 @@ import { channelOf } from "./PostgresSchema.js"
 /**
  * The wake-up signal of one store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Wakeup {
@@ -37,6 +38,7 @@ export interface Wakeup {
  * Makes the signal and, with a `PgClient`, forks the LISTEN loop into the scope
  * (it reconnects every second after a lost connection, waking everyone then).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeWakeup = (

@@ -23,6 +23,7 @@ interface AppendRow {
 /**
  * A failed statement as the port's retryable error.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const unavailable = (what: string) => (error: SqlError) =>
@@ -36,6 +37,7 @@ const isIdViolation = (error: SqlError): boolean =>
  * The JSON parameter of `<schema>.append`: the events validated and encoded by
  * the shared append rules (`AppendRules.encodeAppend`), as stored records.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeEvents = (
@@ -52,6 +54,7 @@ export const encodeEvents = (
  * Makes the `append` of the store in `schema`; `onAppended` runs after each
  * successful write (it wakes this process's subscribers).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeAppend = (

@@ -12,6 +12,7 @@ import * as Rows from "./ReadModelRows.js"
 /**
  * A runner's fold and its bookkeeping (mutable: the runner owns it).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Fold {
@@ -26,6 +27,7 @@ export interface Fold {
 /**
  * A fold of nothing, under `policy`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const fresh = (policy: PolicySet.PolicySet): Fold => ({
@@ -40,6 +42,7 @@ export const fresh = (policy: PolicySet.PolicySet): Fold => ({
 /**
  * Folds `records` (in position order) into `f`, marking what they may change.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const push = (f: Fold, records: ReadonlyArray<EventStore.StoredEvent>): void => {
@@ -57,6 +60,7 @@ export const push = (f: Fold, records: ReadonlyArray<EventStore.StoredEvent>): v
 /**
  * The rows of `pending` are in the tables: they are the fold's baseline now, nothing is unsaved.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const committed = (f: Fold, pending: Rows.PendingBaseline): void => {
@@ -68,6 +72,7 @@ export const committed = (f: Fold, pending: Rows.PendingBaseline): void => {
 /**
  * Folds the log of `store` from `after` up to `until` (inclusive) into `f`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const replay = (
@@ -84,6 +89,7 @@ export const replay = (
 /**
  * Makes the baseline what the tables hold: the rows of the fold (the tables are those of its checkpoint).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const adoptBaseline = (f: Fold): Effect.Effect<void> =>

@@ -51,6 +51,7 @@ export * from "./ReadModelTables.js"
  * Member rows are partitioned by member, roll-up rows by year, course-mix rows
  * by target.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Baseline = Record<TableName, Map<string, Map<string, string>>>
@@ -58,6 +59,7 @@ export type Baseline = Record<TableName, Map<string, Map<string, string>>>
 /**
  * An empty baseline (empty tables).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const emptyBaseline = (): Baseline => ({
@@ -77,6 +79,7 @@ const keyLength: Record<TableName, number> = {
  * (new or changed) and the keys that vanished to `changes`, and answers the
  * partition's new baseline (apply it with {@link commit} once written).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const diffPartition = (
@@ -104,6 +107,7 @@ export const diffPartition = (
 /**
  * The pending new baselines of a save: partition maps to swap in after the commit.
  *
+ * @category models
  * @since 0.1.0
  */
 export type PendingBaseline = Record<TableName, Map<string, Map<string, string>>>
@@ -111,6 +115,7 @@ export type PendingBaseline = Record<TableName, Map<string, Map<string, string>>
 /**
  * Swaps the partitions a committed save wrote into the baseline.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const commit = (baseline: Baseline, pending: PendingBaseline): void => {
@@ -120,6 +125,7 @@ export const commit = (baseline: Baseline, pending: PendingBaseline): void => {
 /**
  * What a runner must recompute at its next save.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Tracker {
@@ -141,6 +147,7 @@ export interface Tracker {
 /**
  * A fresh tracker (nothing marked).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeTracker = (): Tracker => {

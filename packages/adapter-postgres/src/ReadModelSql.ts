@@ -17,6 +17,7 @@ import * as Rows from "./ReadModelRows.js"
  * Where one runner's data live: the schema, its state and fold tables (schema-qualified) and
  * the projection's name.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RunnerTables {
@@ -29,6 +30,7 @@ export interface RunnerTables {
 /**
  * A statement on a reserved connection.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const run = (conn: Connection, text: string, params: ReadonlyArray<unknown> = []) =>
@@ -37,6 +39,7 @@ export const run = (conn: Connection, text: string, params: ReadonlyArray<unknow
 /**
  * The `CREATE TABLE IF NOT EXISTS` of a read-model table (its shape from {@link Rows.SHAPES}) named `as`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const tableDdl = (schema: string, table: Rows.TableName, as: string): string => {
@@ -53,6 +56,7 @@ export const tableDdl = (schema: string, table: Rows.TableName, as: string): str
  * Creates (if missing, under the schema's migration lock) the runner's state and fold tables,
  * the read-model tables and the projection's state row at checkpoint 0.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ensureTables = (
@@ -84,6 +88,7 @@ export const ensureTables = (
  * Runs `body` in a transaction on `conn`: committed when it succeeds, rolled back otherwise
  * (its beginning and end not interruptible).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const inTransaction = <A, E>(conn: Connection, body: Effect.Effect<A, E>) =>
@@ -104,6 +109,7 @@ export const inTransaction = <A, E>(conn: Connection, body: Effect.Effect<A, E>)
  * Moves the projection's checkpoint from `expected` to `next` (a compare-and-set; `swap` also
  * counts a new generation): whether it moved.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const moveCheckpoint = (
@@ -126,6 +132,7 @@ export const moveCheckpoint = (
 /**
  * Writes the fold's snapshot at `checkpoint` (its encoded state as JSON).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const saveSnapshot = (conn: Connection, at: RunnerTables, checkpoint: number, state: unknown) =>
@@ -141,6 +148,7 @@ export const saveSnapshot = (conn: Connection, at: RunnerTables, checkpoint: num
  * Writes a save's changed rows into the tables `target` (deletes, then upserts, at most
  * `perStatement` rows a statement).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const writeChanges = (

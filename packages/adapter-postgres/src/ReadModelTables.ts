@@ -19,12 +19,18 @@
  */
 import type { Ledger } from "@xueshi/core"
 
-/** The ledger rows are computed from. @since 0.1.0 */
+/**
+ * The ledger rows are computed from.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Ledgerish = Ledger.Ledger
 
 /**
  * The read-model tables (the names without the prefix).
  *
+ * @category models
  * @since 0.1.0
  */
 export type TableName = "member_compliance" | "school_rollup" | "course_mix"
@@ -32,6 +38,7 @@ export type TableName = "member_compliance" | "school_rollup" | "course_mix"
 /**
  * The tables, in the order a save writes them.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const TABLES: ReadonlyArray<TableName> = ["member_compliance", "school_rollup", "course_mix"]
@@ -39,6 +46,7 @@ export const TABLES: ReadonlyArray<TableName> = ["member_compliance", "school_ro
 /**
  * A column of a read-model table: its name and SQL type.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Column {
@@ -50,6 +58,7 @@ export interface Column {
  * The shape of a read-model table: key columns, then value columns (in the
  * order of a row's values).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface TableShape {
@@ -64,6 +73,7 @@ const c = (name: string, type: string): Column => ({ name, type })
 /**
  * The shapes of the three tables.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const SHAPES: Readonly<Record<TableName, TableShape>> = {
@@ -132,12 +142,18 @@ export const SHAPES: Readonly<Record<TableName, TableShape>> = {
   }
 }
 
-/** A row: its key values, then its other values (JSON-able: strings, integers, null). */
+/**
+ * A row: its key values, then its other values (JSON-able: strings, integers, null).
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Row = ReadonlyArray<string | number | null>
 
 /**
  * What a save sends for one table: rows to upsert, keys to delete.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface TableChanges {
@@ -148,6 +164,7 @@ export interface TableChanges {
 /**
  * What a save sends: per table.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Changes = Record<TableName, TableChanges>
@@ -155,6 +172,7 @@ export type Changes = Record<TableName, TableChanges>
 /**
  * An empty set of changes.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const emptyChanges = (): Changes => ({
@@ -166,6 +184,7 @@ export const emptyChanges = (): Changes => ({
 /**
  * How many rows a set of changes writes (upserts and deletes).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const changeCount = (changes: Changes): number =>
@@ -175,12 +194,18 @@ export const changeCount = (changes: Changes): number =>
 // rows
 // ---------------------------------------------------------------------------
 
-/** The separator of a row key's parts. @since 0.1.0 */
+/**
+ * The separator of a row key's parts.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const SEP = "\u0000"
 
 /**
  * The years the read models cover: those of every credit grant and quota claim.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const yearsOf = (ledger: Ledgerish): Set<number> => {
@@ -193,6 +218,7 @@ export const yearsOf = (ledger: Ledgerish): Set<number> => {
 /**
  * The `member_compliance` rows of one member, every year and requirement.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const memberRows = (ledger: Ledgerish, memberId: string, years: Iterable<number>): Array<Row> => {
@@ -244,6 +270,7 @@ const figureValues = (f: Figures): Array<number> => [
 /**
  * The `school_rollup` rows of one year, every requirement.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const rollupRows = (ledger: Ledgerish, year: number): Array<Row> => {
@@ -282,12 +309,18 @@ export const rollupRows = (ledger: Ledgerish, year: number): Array<Row> => {
 const NO_RATES: Row = [null, null, null, null, null, null]
 
 /** A course-mix target: `class:<id>` or `module:<name>`. */
-/** A course-mix target: a class or a module, by id. @since 0.1.0 */
+/**
+ * A course-mix target: a class or a module, by id.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Target = readonly ["class" | "module", string]
 
 /**
  * The `course_mix` rows of one target (a class, or a module over all years).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const mixRows = (ledger: Ledgerish, target: Target): Array<Row> => {

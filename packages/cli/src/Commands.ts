@@ -23,6 +23,7 @@ import { whatIfCommand } from "./commands/WhatIf.js"
 /**
  * The subcommands, in the order `xueshi --help` lists them.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const subcommands = [
@@ -49,6 +50,7 @@ export const subcommands = [
 /**
  * The `xueshi` command with its subcommands.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const xueshi = Command.make("xueshi").pipe(

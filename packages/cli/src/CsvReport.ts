@@ -12,16 +12,31 @@ import { stringify } from "csv-stringify/sync"
 import type { Lang } from "./Labels.js"
 import * as Tables from "./Tables.js"
 
-/** The byte-order mark every file starts with. @since 0.1.0 */
+/**
+ * The byte-order mark every file starts with.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const BOM = "\uFEFF"
 
-/** One CSV file: its name (`schools.csv`) and its text (BOM included). @since 0.1.0 */
+/**
+ * One CSV file: its name (`schools.csv`) and its text (BOM included).
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface CsvFile {
   readonly name: string
   readonly text: string
 }
 
-/** Options of {@link render}. @since 0.1.0 */
+/**
+ * Options of {@link render}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface CsvOptions {
   /** Headings: Chinese (default) or the identifiers (`--lang en`). */
   readonly lang?: Lang
@@ -30,6 +45,7 @@ export interface CsvOptions {
 /**
  * The six CSV files of a report, in a fixed order.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const render = (report: DistrictReport.DistrictReport, options: CsvOptions = {}): Array<CsvFile> => {

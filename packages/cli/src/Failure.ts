@@ -12,15 +12,22 @@ import { Data } from "effect"
  * cannot be read), 2 usage (bad flags or arguments), 3 store unavailable (an output that
  * cannot be written).
  *
+ * @category values
  * @since 0.1.0
  */
 export const ExitCode = { ok: 0, invalidInput: 1, usage: 2, unavailable: 3 } as const
-/** @since 0.1.0 */
+/**
+ * One of the keys or values of {@link ExitCode}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
 /**
  * A command's failure: what is wrong, what to do, and the exit code.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class CliFailure extends Data.TaggedError("CliFailure")<{
@@ -29,17 +36,37 @@ export class CliFailure extends Data.TaggedError("CliFailure")<{
   readonly hint: string
 }> {}
 
-/** A usage error (exit 2). @since 0.1.0 */
+/**
+ * A usage error (exit 2).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const usage = (message: string, hint: string): CliFailure =>
   new CliFailure({ exitCode: ExitCode.usage, message, hint })
 
-/** An invalid input (exit 1). @since 0.1.0 */
+/**
+ * An invalid input (exit 1).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const invalid = (message: string, hint: string): CliFailure =>
   new CliFailure({ exitCode: ExitCode.invalidInput, message, hint })
 
-/** A store or output that is unavailable (exit 3). @since 0.1.0 */
+/**
+ * A store or output that is unavailable (exit 3).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const unavailable = (message: string, hint: string): CliFailure =>
   new CliFailure({ exitCode: ExitCode.unavailable, message, hint })
 
-/** The message of an unknown thrown value (`Error.message`, or its text). @since 0.1.0 */
+/**
+ * The message of an unknown thrown value (`Error.message`, or its text).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const messageOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))

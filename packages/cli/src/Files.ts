@@ -17,6 +17,7 @@ import { type CliFailure, invalid, messageOf, unavailable } from "./Failure.js"
  * opened when the source is read, so nothing is read before the reader asks. `onOpen` receives
  * the stream opened (the progress meter reads its `bytesRead`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const logBytes = (path: string, onOpen?: (input: ReadStream) => void): LogSource.LogBytes =>
@@ -31,6 +32,7 @@ export const logBytes = (path: string, onOpen?: (input: ReadStream) => void): Lo
 /**
  * Checks a file can be read (exit 1 with a hint otherwise).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readable = (path: string, what = "log"): Effect.Effect<void, CliFailure> =>
@@ -52,6 +54,7 @@ export const readable = (path: string, what = "log"): Effect.Effect<void, CliFai
 /**
  * Writes a text file (exit 3 when it cannot be written).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const writeOut = (path: string, text: string): Effect.Effect<void, CliFailure> =>

@@ -7,10 +7,20 @@
  */
 import stringWidth from "string-width"
 
-/** How a column is aligned. @since 0.1.0 */
+/**
+ * How a column is aligned.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Align = "left" | "right"
 
-/** A column: its heading and alignment. @since 0.1.0 */
+/**
+ * A column: its heading and alignment.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface Column {
   readonly heading: string
   readonly align: Align
@@ -25,6 +35,7 @@ const pad = (text: string, width: number, align: Align): string => {
  * The lines of a grid: a heading line, a rule of dashes, then one line per row. Trailing
  * spaces are trimmed.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const grid = (columns: ReadonlyArray<Column>, rows: ReadonlyArray<ReadonlyArray<string>>): Array<string> => {
@@ -46,7 +57,17 @@ export const grid = (columns: ReadonlyArray<Column>, rows: ReadonlyArray<Readonl
   ]
 }
 
-/** A left-aligned column. @since 0.1.0 */
+/**
+ * A left-aligned column.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const left = (heading: string): Column => ({ heading, align: "left" })
-/** A right-aligned (numeric) column. @since 0.1.0 */
+/**
+ * A right-aligned (numeric) column.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const right = (heading: string): Column => ({ heading, align: "right" })

@@ -5,7 +5,12 @@
  * @since 0.1.0
  */
 
-/** The report's stylesheet (screen, phone width and A4 print). @since 0.1.0 */
+/**
+ * The report's stylesheet (screen, phone width and A4 print).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const css = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--accent:#b3261e;--ok:#1a7f37;--bad:#cf222e;
 --theory:#b3261e;--practice:#d4a72c;--exemplar:#2f6fbd;--other:#8c959f}
@@ -64,7 +69,12 @@ h2{break-after:avoid}table,svg,.card,tr{break-inside:avoid}th{background:#eee}
 .stack>i,.stack>b,.bar>i,.quota div{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 `
 
-/** The report's script: search and sort of tables, all details open for printing. @since 0.1.0 */
+/**
+ * The report's script: search and sort of tables, all details open for printing.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const js = `
 (function(){
 function key(td,num){var t=td?td.getAttribute("data-v")||td.textContent:"";return num?parseFloat(t.replace(/[^0-9.+-]/g,""))||0:t}

@@ -19,7 +19,12 @@ import * as Tables from "./Tables.js"
 type Report = DistrictReport.DistrictReport
 type SchoolLine = DistrictReport.SchoolLine
 
-/** Escapes text for HTML content and attribute values. @since 0.1.0 */
+/**
+ * Escapes text for HTML content and attribute values.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
 
@@ -184,7 +189,12 @@ const quotas = (r: Report) => {
   return `<section id="quotas"><h2>${L("quotas")}</h2><p class="legend"><span><i style="background:#8c959f"></i>${L("claimedTraineeTimes")}</span><span><i style="background:#2f6fbd"></i>${L("traineeTimes")}</span></p><div class="quota">${rows}</div></section>`
 }
 
-/** Options of {@link render}. @since 0.1.0 */
+/**
+ * Options of {@link render}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface RenderOptions {
   /**
    * The explanation of each (member, requirement) of the shortfall table
@@ -231,6 +241,7 @@ const shortfalls = (r: Report, options: RenderOptions) => {
 /**
  * The report as one self-contained HTML document.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const render = (report: Report, options: RenderOptions = {}): string => `<!doctype html>

@@ -8,7 +8,12 @@
  */
 import { Hours } from "@xueshi/core"
 
-/** The languages of the reports. @since 0.1.0 */
+/**
+ * The languages of the reports.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Lang = "zh" | "en"
 
 const zh: Record<string, string> = {
@@ -113,6 +118,7 @@ const zh: Record<string, string> = {
 /**
  * The label of a key in a language: Chinese from the table, English as the identifier itself.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const label = (lang: Lang, key: string): string => (lang === "zh" ? (zh[key] ?? key) : key)
@@ -120,6 +126,7 @@ export const label = (lang: Lang, key: string): string => (lang === "zh" ? (zh[k
 /**
  * A labeller bound to a language.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const labeller =
@@ -131,6 +138,7 @@ export const labeller =
  * Hours of the report (numbers with at most two decimals, exact) written with two decimals
  * by `Hours.format`, never by float arithmetic.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const hours = (n: number | null): string => {

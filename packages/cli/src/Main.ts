@@ -12,7 +12,12 @@ import { CliError, CliOutput, Command } from "effect/cli"
 import { xueshi } from "./Commands.js"
 import { ExitCode } from "./Failure.js"
 
-/** The version the bin reports (`xueshi --version`). @since 0.1.0 */
+/**
+ * The version the bin reports (`xueshi --version`).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const version = "0.1.0"
 
 // Help is printed as effect/cli formats it; an invalid invocation is left to `run` (one line and a hint).
@@ -38,6 +43,7 @@ const firstLine = (text: string) =>
 /**
  * Runs `xueshi` with the given arguments (without `node` and the script); answers the exit code.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const run = async (args: ReadonlyArray<string>): Promise<number> => {

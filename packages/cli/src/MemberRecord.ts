@@ -13,6 +13,7 @@ import { type Lang, label } from "./Labels.js"
 /**
  * A member's explanation (see the module docs).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Explained {
@@ -40,6 +41,7 @@ const referenceOf = (year: number, asOf: Calendar.LocalDate | undefined): Calend
 /**
  * Explains a member's year under the ledger's policy (`undefined` for an unknown member).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const explain = (
@@ -77,6 +79,7 @@ const titleOf = (
  * An explanation as text lines: per requirement, its status, the counted hours against the
  * threshold, the reason, then every counted grant (`+`) and every excluded one (`-`, with why).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const explainLines = (x: Explained, ledger: Ledger.Ledger, lang: Lang): Array<string> => {
@@ -126,6 +129,7 @@ const HOURS_KEYS = new Set(["hours", "granted", "total", "shortfallHours", "maxH
 /**
  * A value as JSON with hours as numbers of hours (two decimals, exact from the integers).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toJson = (value: unknown): string =>
@@ -136,7 +140,12 @@ export const toJson = (value: unknown): string =>
 // ---------------------------------------------------------------------------------------------
 // transcript
 
-/** A session of a class as the member's transcript lists it. @since 0.1.0 */
+/**
+ * A session of a class as the member's transcript lists it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface TranscriptSession {
   readonly sessionId: string
   readonly date: Calendar.LocalDate
@@ -150,7 +159,12 @@ export interface TranscriptSession {
   readonly hours: number
 }
 
-/** A class of the member's year. @since 0.1.0 */
+/**
+ * A class of the member's year.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface TranscriptClass {
   readonly classId: string
   readonly title: string
@@ -165,6 +179,7 @@ export interface TranscriptClass {
 /**
  * A member's transcript of a year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Transcript {
@@ -194,6 +209,7 @@ export interface Transcript {
 /**
  * A member's transcript (`undefined` for an unknown member).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const transcript = (
@@ -286,6 +302,7 @@ export const transcript = (
  * A compact explanation of one (member, requirement): the counted hours grouped by class (or
  * external system), every excluded grant with why, hours carried over. Lines are text.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ExplanationSummary {
@@ -297,6 +314,7 @@ export interface ExplanationSummary {
 /**
  * Summarises a compliance answer's explanation (see {@link ExplanationSummary}).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const summarise = (a: MemberCompliance.ComplianceAnswer): ExplanationSummary => {
@@ -322,6 +340,7 @@ export const summarise = (a: MemberCompliance.ComplianceAnswer): ExplanationSumm
  * The explanation summaries of every (member, requirement) a report lists as falling short:
  * `memberId → requirementId → summary`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const shortfallExplanations = (

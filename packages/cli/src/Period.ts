@@ -12,6 +12,7 @@ import { type CliFailure, usage } from "./Failure.js"
  * Parses `--as-of` (exit 2 for a date that is not YYYY-MM-DD) and checks it is not before
  * `--year`.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseAsOf = (
@@ -34,6 +35,7 @@ export const parseAsOf = (
 /**
  * The latest year with a session, when neither `--year` nor `--as-of` says.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const latestYear = (ledger: Ledger.Ledger): number | undefined => {
@@ -49,6 +51,7 @@ export const latestYear = (ledger: Ledger.Ledger): number | undefined => {
 /**
  * The year: `--year`, else the year of `--as-of`, else the ledger's latest year with a session.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const resolveYear = (

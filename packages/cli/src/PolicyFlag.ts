@@ -9,13 +9,19 @@ import { Effect, Result } from "effect"
 import { type CliFailure, invalid, messageOf, usage } from "./Failure.js"
 import { readable } from "./Files.js"
 
-/** The policy-set presets, named in hints. @since 0.1.0 */
+/**
+ * The policy-set presets, named in hints.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const PRESET_HINT = "xiqing-district, national-2019, cadre-2023"
 
 /**
  * Loads a policy set: a preset id, or a `.json` file parsed by `PolicySet.parsePolicySet`
  * (exit 2 for an unknown preset, 1 for a bad file).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const loadPolicy = (spec: string): Effect.Effect<PolicySet.PolicySet, CliFailure> => {

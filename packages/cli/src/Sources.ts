@@ -31,6 +31,7 @@ import * as StoreUrl from "./StoreUrl.js"
 /**
  * The source of a reading command: a log file or a store URL.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Source {
@@ -43,6 +44,7 @@ export interface Source {
  * The `--store URL` flag of every command that opens a store (add `Flag.optional` where a log
  * may stand instead): `purpose` says what the command does with it, e.g. "The store to follow".
  *
+ * @category utils
  * @since 0.1.0
  */
 export const storeFlag = (purpose: string) =>
@@ -52,6 +54,7 @@ export const storeFlag = (purpose: string) =>
  * The optional `--schema NAME` flag of every command that opens a store: the PostgreSQL schema,
  * when the URL has no `?schema=`; `note` ends its description (e.g. "; created if missing").
  *
+ * @category utils
  * @since 0.1.0
  */
 export const schemaFlag = (note = "") =>
@@ -64,6 +67,7 @@ export const schemaFlag = (note = "") =>
  * The flags of a command that reads a ledger: `[log]`, `--store`, `--schema`, `--policy`,
  * `--year`, `--as-of`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const sourceFlags = {
@@ -84,7 +88,12 @@ export const sourceFlags = {
   )
 } as const
 
-/** The parsed values of {@link sourceFlags}. @since 0.1.0 */
+/**
+ * The parsed values of {@link sourceFlags}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface SourceFlagValues {
   readonly log: Option.Option<string>
   readonly store: Option.Option<string>
@@ -97,6 +106,7 @@ export interface SourceFlagValues {
 /**
  * The source a command reads: exactly one of a log argument and `--store` (exit 2 otherwise).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const sourceOf = (
@@ -125,6 +135,7 @@ export const sourceOf = (
 /**
  * The ledger of a store URL under a policy set (the store opened read-only).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ledgerOfStore = (
@@ -153,6 +164,7 @@ const logFailure =
  * The ledger of an event-log-v1 file under a policy set (one streaming pass; a log that breaks
  * a rule is exit 1 naming the line). `onMeter` receives the meter of the bytes read (progress).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ledgerOfLog = (
@@ -174,6 +186,7 @@ export const ledgerOfLog = (
  * The strict byte source of a log file ({@link logBytes}) and a meter of the bytes read so far
  * against the file's size (progress: read from the stream's `bytesRead`, no listener of its own).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const countingReader = (path: string) => {
@@ -188,6 +201,7 @@ export const countingReader = (path: string) => {
 /**
  * The ledger of a source (a log file or a store URL).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ledgerOf = (
@@ -202,6 +216,7 @@ export const ledgerOf = (
 /**
  * Reads a source once into one ledger per policy set (`what-if`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ledgersOf = (
@@ -238,6 +253,7 @@ export const ledgersOf = (
  * What a reading command starts from: the source, the policy set, the as-of date, the ledger
  * and the year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Loaded {
@@ -251,6 +267,7 @@ export interface Loaded {
 /**
  * Reads the ledger the flags name (usage errors first, before anything is read).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const load = (
@@ -280,6 +297,7 @@ export const load = (
  * `stream`, `type`, `data` and `version` (no id, time, position or meta: a log and the store it
  * was imported into give the same digest) followed by `\n`.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Prefix {
@@ -295,6 +313,7 @@ const digestLine = (r: Events.DomainEvent & { readonly stream: string; readonly 
  * Folds a source's first `limit` events (all when undefined) into a ledger and its digest.
  * Fails (exit 1) when the source holds fewer than `limit` events.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const prefixOf = (

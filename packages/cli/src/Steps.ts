@@ -14,6 +14,7 @@ const started = performance.now()
 /**
  * Prints step times (and {@link summary}) even when stderr is not a terminal (`--timings`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const setTimings = (on: boolean): void => {
@@ -25,6 +26,7 @@ const tty = () => process.stderr.isTTY === true
 /**
  * How far a step is: `done` of `total` (bytes, events, …).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Meter {
@@ -46,6 +48,7 @@ const bar = (name: string, m: Meter | undefined, ms: number) => {
  * Runs an effect as a named step: a progress bar on a terminal when it lasts over a second
  * (`meter` says how far it is), then its wall time.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const step = <A, E, R>(
@@ -86,6 +89,7 @@ export const step = <A, E, R>(
  * Prints the command's total wall time and the process's peak resident set size, when step
  * times are printed.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const summary = (): Effect.Effect<void> =>

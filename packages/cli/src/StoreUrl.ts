@@ -13,12 +13,18 @@ import type { CheckpointStore, EventStore } from "@xueshi/core"
 import { Cause, Effect, Layer, Option } from "effect"
 import { type CliFailure, messageOf, unavailable, usage } from "./Failure.js"
 
-/** The default PostgreSQL schema of a store. @since 0.1.0 */
+/**
+ * The default PostgreSQL schema of a store.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const DEFAULT_SCHEMA = "xueshi"
 
 /**
  * A parsed store URL.
  *
+ * @category models
  * @since 0.1.0
  */
 export type StoreSpec =
@@ -26,7 +32,12 @@ export type StoreSpec =
   | { readonly kind: "file"; readonly url: string; readonly directory: string }
   | { readonly kind: "postgres"; readonly url: string; readonly connection: string; readonly schema: string }
 
-/** The services a command runs against. @since 0.1.0 */
+/**
+ * The services a command runs against.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type StoreServices =
   | EventStore.EventStore
   | CheckpointStore.CheckpointStore
@@ -38,6 +49,7 @@ const HINT = "give --store file:<dir>, --store memory: or --store postgres://use
 /**
  * Parses a store URL (`--schema` names the PostgreSQL schema when the URL has no `?schema=`).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parse = (
@@ -85,6 +97,7 @@ export const parse = (
  * its lock) and must exist; a PostgreSQL schema is not created or migrated. Otherwise a file
  * store's folder and a PostgreSQL schema are created when missing.
  *
+ * @category layers
  * @since 0.1.0
  */
 export const layer = (
@@ -157,6 +170,7 @@ const firstLine = (text: string) => text.split("\n")[0] ?? text
  * importer calls `FileStore.flush` once at the end, before it reports success), with the
  * file store's own service for that flush.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const bulkFileLayer = (

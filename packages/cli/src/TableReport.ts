@@ -12,7 +12,12 @@ import { type Column, grid, left, right } from "./Grid.js"
 import { hours, type Lang, label } from "./Labels.js"
 import * as Tables from "./Tables.js"
 
-/** Options of {@link render}. @since 0.1.0 */
+/**
+ * Options of {@link render}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface TableOptions {
   /** Labels: Chinese (default) or the identifiers. */
   readonly lang?: Lang
@@ -36,6 +41,7 @@ const terminalGrid = (t: Tables.Table, lang: Lang, indent?: (row: number) => num
 /**
  * The report as terminal text (ends with a newline).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const render = (report: DistrictReport.DistrictReport, options: TableOptions = {}): string => {

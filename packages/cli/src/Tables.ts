@@ -12,14 +12,24 @@ import { hours, type Lang, label } from "./Labels.js"
 
 type Report = DistrictReport.DistrictReport
 
-/** A column of a table: its key (the English heading), alignment, and whether the terminal shows it. @since 0.1.0 */
+/**
+ * A column of a table: its key (the English heading), alignment, and whether the terminal shows it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface TableColumn {
   readonly key: string
   readonly align: Align
   readonly terminal: boolean
 }
 
-/** A table: its file name, its title key, columns and rows. @since 0.1.0 */
+/**
+ * A table: its file name, its title key, columns and rows.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface Table {
   readonly name: "schools" | "requirements" | "shortfalls" | "modules" | "classes" | "quotas"
   readonly columns: ReadonlyArray<TableColumn>
@@ -30,13 +40,23 @@ const col = (key: string, align: Align = "left", terminal = true): TableColumn =
 const num = (key: string, terminal = true) => col(key, "right", terminal)
 const pct = (r: { readonly percent: string } | null): string => r?.percent ?? ""
 
-/** A column heading in a language (`requirementId`, or 要求编号). @since 0.1.0 */
+/**
+ * A column heading in a language (`requirementId`, or 要求编号).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const heading = (lang: Lang, key: string): string => {
   const dot = key.indexOf(".")
   return dot === -1 ? label(lang, key) : `${label(lang, key.slice(0, dot))}·${label(lang, key.slice(dot + 1))}`
 }
 
-/** The school roll-up, in tree order, with the subtree's figures. @since 0.1.0 */
+/**
+ * The school roll-up, in tree order, with the subtree's figures.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const schools = (r: Report, lang: Lang): Table => ({
   name: "schools",
   columns: [
@@ -78,7 +98,12 @@ export const schools = (r: Report, lang: Lang): Table => ({
   })
 })
 
-/** Compliance by requirement across the district. @since 0.1.0 */
+/**
+ * Compliance by requirement across the district.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const requirements = (r: Report): Table => ({
   name: "requirements",
   columns: [
@@ -102,7 +127,12 @@ export const requirements = (r: Report): Table => ({
   ])
 })
 
-/** Every member who falls short of a requirement, by member id. @since 0.1.0 */
+/**
+ * Every member who falls short of a requirement, by member id.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const shortfalls = (r: Report, lang: Lang): Table => {
   const names = new Map(r.schools.map((s) => [s.schoolId, s.name]))
   return {
@@ -132,7 +162,12 @@ export const shortfalls = (r: Report, lang: Lang): Table => {
 
 const constraintColumns = [col("rule"), col("status"), col("constraint"), num("target"), num("share"), num("deviation")]
 
-/** The course mix of each module: one row per rule constraint. @since 0.1.0 */
+/**
+ * The course mix of each module: one row per rule constraint.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const modules = (r: Report, lang: Lang): Table => ({
   name: "modules",
   columns: [col("module"), num("classes"), num("minutes"), ...constraintColumns],
@@ -153,7 +188,12 @@ export const modules = (r: Report, lang: Lang): Table => ({
   })
 })
 
-/** The deviations of a verdict's failing constraints: `基层实务类 +3.48%; 先进模范类 -2.61%`. @since 0.1.0 */
+/**
+ * The deviations of a verdict's failing constraints: `基层实务类 +3.48%; 先进模范类 -2.61%`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const deviations = (lang: Lang, v: DistrictReport.MixVerdict): string =>
   v.constraints
     .filter((c) => c.pass === false)
@@ -165,6 +205,7 @@ export const deviations = (lang: Lang, v: DistrictReport.MixVerdict): string =>
  * row with no rule): delivered minutes and shares, status, the failing constraints'
  * deviations and the completion counts.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const classes = (r: Report, lang: Lang): Table => ({
@@ -210,7 +251,12 @@ export const classes = (r: Report, lang: Lang): Table => ({
   })
 })
 
-/** The year-end quota reconciliation, per claiming school. @since 0.1.0 */
+/**
+ * The year-end quota reconciliation, per claiming school.
+ *
+ * @category rules
+ * @since 0.1.0
+ */
 export const quotas = (r: Report, lang: Lang): Table => ({
   name: "quotas",
   columns: [
@@ -237,7 +283,12 @@ export const quotas = (r: Report, lang: Lang): Table => ({
   ])
 })
 
-/** All six tables, in file order. @since 0.1.0 */
+/**
+ * All six tables, in file order.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const all = (r: Report, lang: Lang): ReadonlyArray<Table> => [
   schools(r, lang),
   requirements(r),

@@ -20,6 +20,7 @@ import type { Transcript } from "./MemberRecord.js"
 /**
  * The parameters a transcript is made from, written in its verification line.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface TranscriptParams {
@@ -38,6 +39,7 @@ const KEYS = ["member", "year", "asOf", "policy", "format", "lang", "events", "s
 /**
  * The verification line.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const verificationLine = (p: TranscriptParams): string =>
@@ -47,6 +49,7 @@ export const verificationLine = (p: TranscriptParams): string =>
  * Reads the verification line out of a transcript (text or HTML); `undefined` when there is none
  * or it is malformed.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseVerificationLine = (text: string): TranscriptParams | undefined => {
@@ -96,6 +99,7 @@ const presenceLabel = (lang: Lang, p: string) =>
 /**
  * The transcript as plain text (UTF-8, for a terminal or a printer).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const renderText = (t: Transcript, p: TranscriptParams): string => {
@@ -148,6 +152,7 @@ pre.verify{white-space:pre-wrap;word-break:break-all;font-size:.75rem;border:1px
 /**
  * The transcript as one printable HTML page (A4, inline CSS, no script).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const renderHtml = (t: Transcript, p: TranscriptParams): string => {

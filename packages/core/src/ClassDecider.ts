@@ -15,6 +15,7 @@ import type { ClassFormat, CourseCategory, SessionMode, TraineeCategory } from "
 /**
  * What a class keeps of a session.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SessionFacts {
@@ -31,6 +32,7 @@ export interface SessionFacts {
  * it is given (it copies the collection an event changes); the log validator
  * evolves states it owns in place (`evolveOwned`).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ClassState {
@@ -54,6 +56,7 @@ export interface ClassState {
 /**
  * Commands of class streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ClassCommand = CommandFor<ClassEvent>
@@ -61,6 +64,7 @@ export type ClassCommand = CommandFor<ClassEvent>
 /**
  * The key of a member's facts about a session in {@link ClassState}.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const attendanceKey = (sessionId: string, memberId: string): string => `${sessionId}\u0000${memberId}`
@@ -360,6 +364,7 @@ const evolve = (state: ClassState, event: ClassEvent): ClassState => step(state,
  * within the session's minutes, never with leave or after a make-up of the same
  * session; nothing after completion but attendance corrections.
  *
+ * @category deciders
  * @since 0.1.0
  */
 export const ClassDecider: StreamKind<ClassCommand, ClassEvent, ClassState> = {

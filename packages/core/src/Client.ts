@@ -30,6 +30,7 @@ import { exportText, type ImportOptions, type ImportResult, importLog } from "./
 /**
  * A live ledger, Promise style.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LiveLedgerHandle {
@@ -44,6 +45,7 @@ export interface LiveLedgerHandle {
 /**
  * A client (see the module docs).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Client {
@@ -74,6 +76,7 @@ export interface Client {
 /**
  * A client over a store layer.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = <E>(layer: Layer.Layer<EventStore | ProjectionStore, E>): Client => {
@@ -106,6 +109,7 @@ export const make = <E>(layer: Layer.Layer<EventStore | ProjectionStore, E>): Cl
 /**
  * A ledger from a log, as a Promise (rejects with the first `LogError`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const loadLedger = (source: LogSource, policy: PolicySet, options?: ReadOptions): Promise<Ledger> =>

@@ -11,6 +11,7 @@ import type { EventOf, EventType, PayloadOf } from "./Events.js"
 /**
  * Each command type and the event type it asks for.
  *
+ * @category values
  * @since 0.1.0
  */
 export const CommandEvents = {
@@ -42,6 +43,7 @@ type CommandEventMap = typeof CommandEvents
 /**
  * The name of a command type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CommandType = keyof CommandEventMap
@@ -49,6 +51,7 @@ export type CommandType = keyof CommandEventMap
 /**
  * A command: its type, the payload of the event it asks for, and optional facts.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Command = {
@@ -62,6 +65,7 @@ export type Command = {
 /**
  * The command of one type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CommandOf<C extends CommandType> = Extract<Command, { readonly type: C }>
@@ -69,6 +73,7 @@ export type CommandOf<C extends CommandType> = Extract<Command, { readonly type:
 /**
  * Commands whose event belongs to a given set of events.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CommandFor<E extends { readonly type: EventType }> = {
@@ -78,6 +83,7 @@ export type CommandFor<E extends { readonly type: EventType }> = {
 /**
  * Makes a command.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeCommand = <C extends CommandType>(
@@ -89,6 +95,7 @@ export const makeCommand = <C extends CommandType>(
 /**
  * The event a command asks for (before its rules are checked).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventOfCommand = <C extends Command>(command: C): EventOf<CommandEventMap[C["type"]]> =>

@@ -14,6 +14,7 @@ import { violation } from "./Rules.js"
 /**
  * What the ledger keeps of a grant.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface GrantFacts {
@@ -25,6 +26,7 @@ export interface GrantFacts {
 /**
  * The state of a credit stream: every grant by id, revoked or not.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CreditState {
@@ -35,6 +37,7 @@ export interface CreditState {
  * Commands of credit streams: `GrantCredit` or `RevokeCredit` (what credit
  * determination answers: `Accrual.CreditCommand` is this type).
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditCommand = CommandFor<CreditEvent>
@@ -80,6 +83,7 @@ const evolve = (state: CreditState, event: CreditEvent): CreditState => step(sta
  * The credit stream kind: a grant id is used once; only an existing, unrevoked
  * grant can be revoked.
  *
+ * @category deciders
  * @since 0.1.0
  */
 export const CreditDecider: StreamKind<CreditCommand, CreditEvent, CreditState> = {

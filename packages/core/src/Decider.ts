@@ -38,6 +38,7 @@ import type { TraineeCategory } from "./Vocabulary.js"
  * the log it has replayed. Absent facts skip the rule. (Not the projections' fact
  * store, the `Facts` module.)
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReferencedFacts {
@@ -46,6 +47,7 @@ export interface ReferencedFacts {
 
 /**
  * @deprecated use {@link ReferencedFacts} (`Facts` also names the projections' fact store).
+ * @category models
  * @since 0.1.0
  */
 export type Facts = ReferencedFacts
@@ -53,6 +55,7 @@ export type Facts = ReferencedFacts
 /**
  * A decider: `initialState`, `evolve(state, event)`, `decide(command, state)`.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Decider<Command, Event, State> {
@@ -70,6 +73,7 @@ export interface Decider<Command, Event, State> {
  * A stream kind: its decider plus the invariant check that `decide` and the log
  * validator share.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StreamKind<Command, Event extends DomainEvent, State> extends Decider<Command, Event, State> {
@@ -91,6 +95,7 @@ export interface StreamKind<Command, Event extends DomainEvent, State> extends D
 /**
  * Folds events into a state with a decider's `evolve`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const fold = <Event, State>(
@@ -117,6 +122,7 @@ export const fold = <Event, State>(
  * Builds `decide` from a command → events mapping and the kind's `check`: every
  * produced event is checked against the state as it evolves.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const decideWith =

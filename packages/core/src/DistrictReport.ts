@@ -25,18 +25,33 @@ import { evaluate } from "./policy/MemberCompliance.js"
 import { addFigures, evaluateRollup, type RollupFigures, type SchoolNode } from "./policy/SchoolRollup.js"
 import * as Rational from "./Rational.js"
 
-/** An exact rate and its percentage text (`"93.45%"`). @since 0.1.0 */
+/**
+ * An exact rate and its percentage text (`"93.45%"`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const Rate = Schema.Struct({ num: Schema.Int, den: Schema.Int, percent: Schema.String }).annotate({
   identifier: "Rate",
   description: "An exact fraction num/den and its percentage with two decimals."
 })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link Rate}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Rate = typeof Rate.Type
 
 const Count = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const HoursNumber = Schema.Number.annotate({ description: "Credit hours (学时), at most two decimals." })
 
-/** Members by compliance status. @since 0.1.0 */
+/**
+ * Members by compliance status.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const StatusCounts = Schema.Struct({
   met: Count,
   onTrack: Count,
@@ -45,10 +60,20 @@ export const StatusCounts = Schema.Struct({
   exempt: Count,
   notApplicable: Count
 }).annotate({ identifier: "StatusCounts" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link StatusCounts}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type StatusCounts = typeof StatusCounts.Type
 
-/** The additive figures of a school (own) or its subtree (total). @since 0.1.0 */
+/**
+ * The additive figures of a school (own) or its subtree (total).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const Figures = Schema.Struct({
   members: Count,
   applicable: Count,
@@ -64,10 +89,20 @@ export const Figures = Schema.Struct({
   claimedTraineeTimes: Count,
   claimedClasses: Count
 }).annotate({ identifier: "Figures" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link Figures}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Figures = typeof Figures.Type
 
-/** One school of the roll-up, in tree order (a parent before its children). @since 0.1.0 */
+/**
+ * One school of the roll-up, in tree order (a parent before its children).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const SchoolLine = Schema.Struct({
   schoolId: Schema.String,
   name: Schema.String,
@@ -81,15 +116,35 @@ export const SchoolLine = Schema.Struct({
   /** Members of the subtree by status, per requirement. */
   byRequirement: Schema.Record(Schema.String, StatusCounts)
 }).annotate({ identifier: "SchoolLine" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link SchoolLine}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type SchoolLine = typeof SchoolLine.Type
 
-/** Members whose earned hours fall in `[fromHours, toHours)` (`toHours` null: no upper bound). @since 0.1.0 */
+/**
+ * Members whose earned hours fall in `[fromHours, toHours)` (`toHours` null: no upper bound).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const Bucket = Schema.Struct({ fromHours: HoursNumber, toHours: Schema.NullOr(HoursNumber), members: Count })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link Bucket}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Bucket = typeof Bucket.Type
 
-/** Compliance with one requirement across the district. @since 0.1.0 */
+/**
+ * Compliance with one requirement across the district.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const RequirementLine = Schema.Struct({
   requirementId: Schema.String,
   title: Schema.String,
@@ -99,10 +154,20 @@ export const RequirementLine = Schema.Struct({
   /** Applicable members by earned hours, 4-hour buckets. */
   distribution: Schema.Array(Bucket)
 }).annotate({ identifier: "RequirementLine" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link RequirementLine}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type RequirementLine = typeof RequirementLine.Type
 
-/** A member who falls short of a requirement (`notMet` or `behind`). @since 0.1.0 */
+/**
+ * A member who falls short of a requirement (`notMet` or `behind`).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const Shortfall = Schema.Struct({
   memberId: Schema.String,
   schoolId: Schema.NullOr(Schema.String),
@@ -112,17 +177,32 @@ export const Shortfall = Schema.Struct({
   requiredHours: Schema.NullOr(HoursNumber),
   shortfallHours: HoursNumber
 }).annotate({ identifier: "Shortfall" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link Shortfall}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Shortfall = typeof Shortfall.Type
 
-/** Minutes of one course category and its share of the total. @since 0.1.0 */
+/**
+ * Minutes of one course category and its share of the total.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const CategoryShare = Schema.Struct({
   minutes: Count,
   lessons: Count,
   percent: Schema.NullOr(Schema.String)
 })
 
-/** The verdict of one course-mix rule. @since 0.1.0 */
+/**
+ * The verdict of one course-mix rule.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const MixVerdict = Schema.Struct({
   ruleId: Schema.String,
   status: Schema.Literals(["pass", "fail", "noData"]),
@@ -139,7 +219,12 @@ export const MixVerdict = Schema.Struct({
     })
   )
 }).annotate({ identifier: "MixVerdict" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link MixVerdict}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type MixVerdict = typeof MixVerdict.Type
 
 const Breakdown = Schema.Struct({
@@ -151,7 +236,12 @@ const Breakdown = Schema.Struct({
   other: CategoryShare
 })
 
-/** The course mix of a module in the year (delivered sessions). @since 0.1.0 */
+/**
+ * The course mix of a module in the year (delivered sessions).
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const ModuleMix = Schema.Struct({
   module: Schema.String,
   classes: Count,
@@ -159,10 +249,20 @@ export const ModuleMix = Schema.Struct({
   delivered: Breakdown,
   verdicts: Schema.Array(MixVerdict)
 }).annotate({ identifier: "ModuleMix" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link ModuleMix}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type ModuleMix = typeof ModuleMix.Type
 
-/** A class of the year: its course mix verdicts and completion counts. @since 0.1.0 */
+/**
+ * A class of the year: its course mix verdicts and completion counts.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const ClassLine = Schema.Struct({
   classId: Schema.String,
   title: Schema.String,
@@ -174,10 +274,20 @@ export const ClassLine = Schema.Struct({
   verdicts: Schema.Array(MixVerdict),
   completion: Schema.Struct({ pass: Count, fail: Count, withdrawn: Count, inProgress: Count })
 }).annotate({ identifier: "ClassLine" })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link ClassLine}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type ClassLine = typeof ClassLine.Type
 
-/** A school's quota claim against what its subtree delivered. @since 0.1.0 */
+/**
+ * A school's quota claim against what its subtree delivered.
+ *
+ * @category schemas
+ * @since 0.1.0
+ */
 export const QuotaLine = Schema.Struct({
   schoolId: Schema.String,
   name: Schema.String,
@@ -193,6 +303,7 @@ export const QuotaLine = Schema.Struct({
 /**
  * The district report of a year.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const DistrictReport = Schema.Struct({
@@ -229,6 +340,9 @@ export const DistrictReport = Schema.Struct({
 })
 
 /**
+ * The decoded value of the schema {@link DistrictReport}.
+ *
+ * @category models
  * @since 0.1.0
  */
 export type DistrictReport = typeof DistrictReport.Type
@@ -280,6 +394,7 @@ const verdict = (v: RuleVerdict): MixVerdict => ({
  * Builds the district report of a year from a ledger, as of a date (default:
  * December 31 of the year).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const build = (ledger: Ledger, query: { readonly year: number; readonly asOf?: LocalDate }): DistrictReport => {
@@ -463,6 +578,7 @@ const zero = (f: RollupFigures): RollupFigures =>
  * The report's JSON text (keys in the schema's order; the same report gives
  * the same text).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toJson = (report: DistrictReport, indent?: number): string => JSON.stringify(report, null, indent)

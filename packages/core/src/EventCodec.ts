@@ -23,6 +23,7 @@ import * as StrictJson from "./StrictJson.js"
 /**
  * The envelope of a recorded event: where it sits and what is known about it.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Envelope {
@@ -42,6 +43,7 @@ export interface Envelope {
 /**
  * A recorded event: a domain event plus its envelope. This is one line of a log.
  *
+ * @category models
  * @since 0.1.0
  */
 export type LogRecord = DomainEvent & Envelope
@@ -49,6 +51,7 @@ export type LogRecord = DomainEvent & Envelope
 /**
  * Raises the payload of `type` from `fromVersion` to `fromVersion + 1`.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Upcaster {
@@ -61,6 +64,7 @@ export interface Upcaster {
  * How a codec reads payloads: the current version and schema of each type it
  * overrides, and the upcasters that raise older versions.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EventCodecOptions {
@@ -73,6 +77,7 @@ export interface EventCodecOptions {
 /**
  * Encodes and decodes log lines.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EventCodec {
@@ -134,6 +139,7 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
  * Sorts object keys recursively: the canonical form of `meta` that
  * {@link EventCodec.encodeRecord} writes.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const canonicalJson = (u: unknown): unknown => {
@@ -200,6 +206,7 @@ const badHoursText = (line: string, hours: number): string | undefined => {
 /**
  * Makes a codec. Without options it reads and writes version 1 of every type.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
@@ -488,6 +495,7 @@ export const makeEventCodec = (options: EventCodecOptions = {}): EventCodec => {
 /**
  * The codec of event-log-v1 as shipped: version 1 of every type, no upcasters.
  *
+ * @category values
  * @since 0.1.0
  */
 export const EventLogCodec: EventCodec = makeEventCodec()

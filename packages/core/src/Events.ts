@@ -31,6 +31,7 @@ const Text = Schema.String.check(
 /**
  * A calendar year (1900–9999).
  *
+ * @category values
  * @since 0.1.0
  */
 export const Year = intBetween(1900, 9999).annotate({ title: "Year", description: "A calendar year, 1900–9999." })
@@ -38,6 +39,7 @@ export const Year = intBetween(1900, 9999).annotate({ title: "Year", description
 /**
  * Minutes of a session: an integer from 1 to 1440.
  *
+ * @category values
  * @since 0.1.0
  */
 export const SessionMinutes = intBetween(1, 1440).annotate({
@@ -48,6 +50,7 @@ export const SessionMinutes = intBetween(1, 1440).annotate({
 /**
  * A non-empty list of trainee categories.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Categories = Schema.NonEmptyArray(TraineeCategory).annotate({
@@ -62,6 +65,7 @@ export const Categories = Schema.NonEmptyArray(TraineeCategory).annotate({
 /**
  * A school joins the network; `parentId` is the school one tier up.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SchoolRegistered = Schema.Struct({
@@ -75,6 +79,7 @@ export const SchoolRegistered = Schema.Struct({
  * A school claims its yearly training quota (认领培训指标); a later claim for the
  * same year replaces the earlier one.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const QuotaClaimed = Schema.Struct({
@@ -91,6 +96,7 @@ export const QuotaClaimed = Schema.Struct({
 /**
  * A member is registered with the school responsible for them.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MemberRegistered = Schema.Struct({
@@ -103,6 +109,7 @@ export const MemberRegistered = Schema.Struct({
 /**
  * A member's trainee categories change from a date on.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MemberCategoriesChanged = Schema.Struct({
@@ -114,6 +121,7 @@ export const MemberCategoriesChanged = Schema.Struct({
 /**
  * A member moves to another school from a date on.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MemberTransferred = Schema.Struct({
@@ -125,6 +133,7 @@ export const MemberTransferred = Schema.Struct({
 /**
  * A member is exempt from the hard requirement of a year.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ExemptionGranted = Schema.Struct({
@@ -136,6 +145,7 @@ export const ExemptionGranted = Schema.Struct({
 /**
  * A year's exemption is withdrawn.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ExemptionRevoked = Schema.Struct({
@@ -147,6 +157,7 @@ export const ExemptionRevoked = Schema.Struct({
 /**
  * A member leaves the register (death, expulsion, transfer out of the district…).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MemberDeregistered = Schema.Struct({
@@ -162,6 +173,7 @@ export const MemberDeregistered = Schema.Struct({
 /**
  * A class is planned by a school; `audience` restricts who may enrol.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ClassPlanned = Schema.Struct({
@@ -177,6 +189,7 @@ export const ClassPlanned = Schema.Struct({
 /**
  * A session (lesson) of a class is scheduled.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SessionScheduled = Schema.Struct({
@@ -193,6 +206,7 @@ export const SessionScheduled = Schema.Struct({
 /**
  * A session moves or changes length.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SessionRescheduled = Schema.Struct({
@@ -205,6 +219,7 @@ export const SessionRescheduled = Schema.Struct({
 /**
  * A session is cancelled; attendance already recorded for it no longer counts.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SessionCancelled = Schema.Struct({
@@ -216,6 +231,7 @@ export const SessionCancelled = Schema.Struct({
 /**
  * A member enrols in a class.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MemberEnrolled = Schema.Struct({
@@ -227,6 +243,7 @@ export const MemberEnrolled = Schema.Struct({
 /**
  * A member's enrolment ends before the class does.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const EnrollmentWithdrawn = Schema.Struct({
@@ -239,6 +256,7 @@ export const EnrollmentWithdrawn = Schema.Struct({
 /**
  * A member attended a session for some minutes (0 < minutes ≤ the session's minutes).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const AttendanceRecorded = Schema.Struct({
@@ -252,6 +270,7 @@ export const AttendanceRecorded = Schema.Struct({
 /**
  * A member is excused from a session (请假).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const LeaveGranted = Schema.Struct({
@@ -264,6 +283,7 @@ export const LeaveGranted = Schema.Struct({
 /**
  * A member made up a session they did not attend (补学).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MakeUpCompleted = Schema.Struct({
@@ -278,6 +298,7 @@ export const MakeUpCompleted = Schema.Struct({
 /**
  * Sets a member's attended minutes of a session; 0 removes the attendance.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const AttendanceCorrected = Schema.Struct({
@@ -291,6 +312,7 @@ export const AttendanceCorrected = Schema.Struct({
 /**
  * The class is over (结业); afterwards only attendance corrections are accepted.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ClassCompleted = Schema.Struct({
@@ -305,6 +327,7 @@ export const ClassCompleted = Schema.Struct({
 /**
  * Where a grant of credit comes from: a session of a class, or another system.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditSource = Schema.Union([
@@ -318,6 +341,7 @@ export const CreditSource = Schema.Union([
 /**
  * Where a grant of credit comes from.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditSource = typeof CreditSource.Type
@@ -325,6 +349,7 @@ export type CreditSource = typeof CreditSource.Type
 /**
  * Credit hours granted to a member for a year (hours > 0).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditGranted = Schema.Struct({
@@ -342,6 +367,7 @@ export const CreditGranted = Schema.Struct({
 /**
  * A grant is withdrawn; a grant is never edited in place.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditRevoked = Schema.Struct({
@@ -358,6 +384,7 @@ export const CreditRevoked = Schema.Struct({
 /**
  * The stream categories of event-log-v1.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const StreamCategory = Schema.Literals(["school", "member", "class", "credit"])
@@ -365,6 +392,7 @@ export const StreamCategory = Schema.Literals(["school", "member", "class", "cre
 /**
  * A stream category.
  *
+ * @category models
  * @since 0.1.0
  */
 export type StreamCategory = typeof StreamCategory.Type
@@ -373,6 +401,7 @@ export type StreamCategory = typeof StreamCategory.Type
  * Every event type of version 1 with its payload schema, its stream category and
  * the payload field that must equal the stream's id.
  *
+ * @category values
  * @since 0.1.0
  */
 export const EventCatalogue = {
@@ -404,6 +433,7 @@ type Catalogue = typeof EventCatalogue
 /**
  * The name of an event type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type EventType = keyof Catalogue
@@ -411,6 +441,7 @@ export type EventType = keyof Catalogue
 /**
  * Every event type name, in the order of the contract.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventTypes: ReadonlyArray<EventType> = Object.keys(EventCatalogue) as Array<EventType>
@@ -418,6 +449,7 @@ export const eventTypes: ReadonlyArray<EventType> = Object.keys(EventCatalogue) 
 /**
  * Whether a string names an event type of version 1.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isEventType = (s: unknown): s is EventType => typeof s === "string" && Object.hasOwn(EventCatalogue, s)
@@ -425,6 +457,7 @@ export const isEventType = (s: unknown): s is EventType => typeof s === "string"
 /**
  * The runtime payload of an event type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type PayloadOf<T extends EventType> = Catalogue[T]["schema"]["Type"]
@@ -432,6 +465,7 @@ export type PayloadOf<T extends EventType> = Catalogue[T]["schema"]["Type"]
 /**
  * The wire payload of an event type (what `data` holds in a log line).
  *
+ * @category models
  * @since 0.1.0
  */
 export type WirePayloadOf<T extends EventType> = Catalogue[T]["schema"]["Encoded"]
@@ -439,6 +473,7 @@ export type WirePayloadOf<T extends EventType> = Catalogue[T]["schema"]["Encoded
 /**
  * A domain event: its type and its decoded payload.
  *
+ * @category models
  * @since 0.1.0
  */
 export type DomainEvent = { [T in EventType]: { readonly type: T; readonly data: PayloadOf<T> } }[EventType]
@@ -446,6 +481,7 @@ export type DomainEvent = { [T in EventType]: { readonly type: T; readonly data:
 /**
  * The domain event of one type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type EventOf<T extends EventType> = Extract<DomainEvent, { readonly type: T }>
@@ -453,6 +489,7 @@ export type EventOf<T extends EventType> = Extract<DomainEvent, { readonly type:
 /**
  * Events of a stream category.
  *
+ * @category models
  * @since 0.1.0
  */
 export type EventOfCategory<C extends StreamCategory> = {
@@ -462,24 +499,28 @@ export type EventOfCategory<C extends StreamCategory> = {
 /**
  * Events of `school-…` streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SchoolEvent = EventOfCategory<"school">
 /**
  * Events of `member-…` streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MemberEvent = EventOfCategory<"member">
 /**
  * Events of `class-…` streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ClassEvent = EventOfCategory<"class">
 /**
  * Events of `credit-…` streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditEvent = EventOfCategory<"credit">
@@ -487,6 +528,7 @@ export type CreditEvent = EventOfCategory<"credit">
 /**
  * Builds a domain event of a type from its runtime payload.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeEvent = <T extends EventType>(type: T, data: PayloadOf<T>): EventOf<T> =>
@@ -495,6 +537,7 @@ export const makeEvent = <T extends EventType>(type: T, data: PayloadOf<T>): Eve
 /**
  * The stream id that an event's payload names (`data[idField]`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamIdOf = (event: DomainEvent): string =>
@@ -503,6 +546,7 @@ export const streamIdOf = (event: DomainEvent): string =>
 /**
  * The stream an event belongs to: `<category>-<id>`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamOf = (event: DomainEvent): string => `${EventCatalogue[event.type].category}-${streamIdOf(event)}`

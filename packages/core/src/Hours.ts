@@ -12,6 +12,7 @@ import { Schema, type SchemaAST, SchemaGetter } from "effect"
 /**
  * Hours at runtime: a safe integer count of 0.01 hour (`125` is 1.25 学时).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Hours = Schema.Int.pipe(Schema.brand("Hours"))
@@ -19,6 +20,7 @@ export const Hours = Schema.Int.pipe(Schema.brand("Hours"))
 /**
  * Hours at runtime: a safe integer count of 0.01 hour.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Hours = typeof Hours.Type
@@ -31,6 +33,7 @@ const WIRE = /^(\d{1,13})(?:\.(\d{1,2}))?$/
  * digits and at most two decimals (no sign, exponent or spaces). Only string
  * and integer operations are used: no binary floating point arithmetic.
  *
+ * @category math
  * @since 0.1.0
  */
 export const parseHours = (text: string): Hours | undefined => {
@@ -45,6 +48,7 @@ export const parseHours = (text: string): Hours | undefined => {
  * Returns `undefined` when its shortest decimal text (`String(n)`) has more than
  * two decimals, or it is negative, not finite, or `>= 10^13` hours.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromWire = (n: number): Hours | undefined =>
@@ -58,6 +62,7 @@ export const fromWire = (n: number): Hours | undefined =>
  * round-trips exactly). Wire amounts are non-negative: `fromWire` rejects the
  * result for negative `h`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const toWire = (h: Hours): number => Number(format(h))
@@ -66,6 +71,7 @@ export const toWire = (h: Hours): number => Number(format(h))
  * Formats hours as a decimal string with exactly two decimals: `125` → `"1.25"`,
  * `-5` → `"-0.05"`. Integer arithmetic only.
  *
+ * @category math
  * @since 0.1.0
  */
 export const format = (h: Hours): string => {
@@ -79,6 +85,7 @@ export const format = (h: Hours): string => {
 /**
  * Makes hours from a count of 0.01 hour; throws on a non-integer (a programming error).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (centiHours: number): Hours => {
@@ -90,6 +97,7 @@ export const make = (centiHours: number): Hours => {
 /**
  * Zero hours.
  *
+ * @category math
  * @since 0.1.0
  */
 export const zero: Hours = 0 as Hours
@@ -98,6 +106,7 @@ export const zero: Hours = 0 as Hours
  * Adds amounts of hours exactly (integer addition). Throws a `RangeError` if the
  * total leaves the safe-integer range.
  *
+ * @category math
  * @since 0.1.0
  */
 export const sum = (...hs: ReadonlyArray<Hours>): Hours => sumAll(hs)
@@ -107,6 +116,7 @@ export const sum = (...hs: ReadonlyArray<Hours>): Hours => sumAll(hs)
  * spreading a large array into {@link sum}. Throws a `RangeError` if a partial
  * total leaves the safe-integer range.
  *
+ * @category math
  * @since 0.1.0
  */
 export const sumAll = (hs: Iterable<Hours>): Hours => {
@@ -150,6 +160,7 @@ const hoursFromWire = (...checks: ReadonlyArray<SchemaAST.Check<number>>) =>
  * The wire codec of a non-negative amount of hours: decodes a JSON number with at most
  * two decimals into {@link Hours} and encodes it back to the same number.
  *
+ * @category values
  * @since 0.1.0
  */
 export const HoursFromWire = hoursFromWire()
@@ -158,6 +169,7 @@ export const HoursFromWire = hoursFromWire()
  * The wire codec of a positive amount of hours ("expected hours > 0" for 0): like
  * {@link HoursFromWire}, with the bound on the wire number, where JSON Schema sees it.
  *
+ * @category values
  * @since 0.1.0
  */
 export const PositiveHoursFromWire = hoursFromWire(

@@ -12,6 +12,7 @@ import { Schema } from "effect"
 /**
  * The pattern every stream id matches.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/
@@ -39,6 +40,7 @@ const freeId = Schema.String.check(
 /**
  * The id of a school (a `school-…` stream).
  *
+ * @category values
  * @since 0.1.0
  */
 export const SchoolId = streamId.pipe(Schema.brand("SchoolId")).annotate({
@@ -48,6 +50,7 @@ export const SchoolId = streamId.pipe(Schema.brand("SchoolId")).annotate({
 /**
  * The id of a school.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SchoolId = typeof SchoolId.Type
@@ -55,6 +58,7 @@ export type SchoolId = typeof SchoolId.Type
 /**
  * The id of a member (a `member-…` and a `credit-…` stream).
  *
+ * @category values
  * @since 0.1.0
  */
 export const MemberId = streamId.pipe(Schema.brand("MemberId")).annotate({
@@ -64,6 +68,7 @@ export const MemberId = streamId.pipe(Schema.brand("MemberId")).annotate({
 /**
  * The id of a member.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MemberId = typeof MemberId.Type
@@ -71,6 +76,7 @@ export type MemberId = typeof MemberId.Type
 /**
  * The id of a training class (a `class-…` stream).
  *
+ * @category values
  * @since 0.1.0
  */
 export const ClassId = streamId.pipe(Schema.brand("ClassId")).annotate({
@@ -80,6 +86,7 @@ export const ClassId = streamId.pipe(Schema.brand("ClassId")).annotate({
 /**
  * The id of a training class.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ClassId = typeof ClassId.Type
@@ -87,6 +94,7 @@ export type ClassId = typeof ClassId.Type
 /**
  * The id of a session, unique within its class.
  *
+ * @category values
  * @since 0.1.0
  */
 export const SessionId = freeId.pipe(Schema.brand("SessionId")).annotate({
@@ -97,6 +105,7 @@ export const SessionId = freeId.pipe(Schema.brand("SessionId")).annotate({
 /**
  * The id of a session.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SessionId = typeof SessionId.Type
@@ -104,6 +113,7 @@ export type SessionId = typeof SessionId.Type
 /**
  * The id of a credit grant, unique within the member's credit stream.
  *
+ * @category values
  * @since 0.1.0
  */
 export const GrantId = freeId.pipe(Schema.brand("GrantId")).annotate({
@@ -114,6 +124,7 @@ export const GrantId = freeId.pipe(Schema.brand("GrantId")).annotate({
 /**
  * The id of a credit grant.
  *
+ * @category models
  * @since 0.1.0
  */
 export type GrantId = typeof GrantId.Type
@@ -121,6 +132,7 @@ export type GrantId = typeof GrantId.Type
 /**
  * The pattern of an event id (a UUID, any version, either case).
  *
+ * @category constants
  * @since 0.1.0
  */
 export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/
@@ -128,6 +140,7 @@ export const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 /**
  * The unique id of an event (a UUID).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const EventId = Schema.String.check(
@@ -140,6 +153,7 @@ export const EventId = Schema.String.check(
 /**
  * The unique id of an event.
  *
+ * @category models
  * @since 0.1.0
  */
 export type EventId = typeof EventId.Type

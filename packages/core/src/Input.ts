@@ -31,6 +31,7 @@ import { type RuleId, RuleIdSchema } from "./Rules.js"
  * A plain input is not valid: the field (`data.minutes`, `type`, …), the rule
  * it breaks (a rule id of the catalogue) and what is wrong.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class InputError extends Schema.TaggedError<InputError>()("InputError", {
@@ -44,6 +45,7 @@ const fail = (field: string, rule: RuleId, message: string) => Result.fail(new I
 /**
  * The stream a command is addressed to (`class-C1` for a class command about `C1`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamOf = (command: Command): string => Events.streamOf(eventOfCommand(command) as Events.DomainEvent)
@@ -53,6 +55,7 @@ const isCommandType = (u: unknown): u is CommandType => typeof u === "string" &&
 /**
  * A command of a given type from its plain payload (wire form).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const command = <C extends CommandType>(type: C, data: unknown): Result.Result<CommandOf<C>, InputError> => {
@@ -81,6 +84,7 @@ export const command = <C extends CommandType>(type: C, data: unknown): Result.R
 /**
  * A command from a plain `{ type, data }` value (a JSON body).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeCommand = (input: unknown): Result.Result<Command, InputError> => {
@@ -104,18 +108,39 @@ const idOf =
       ? Result.succeed(text as unknown as B)
       : fail(field, "event.schema", `${JSON.stringify(text)} is not a valid ${what}`)
 
-/** A school id from a string. @since 0.1.0 */
+/**
+ * A school id from a string.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const schoolId = idOf(Ids.SchoolId, "schoolId")
-/** A member id from a string. @since 0.1.0 */
+/**
+ * A member id from a string.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const memberId = idOf(Ids.MemberId, "memberId")
-/** A class id from a string. @since 0.1.0 */
+/**
+ * A class id from a string.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const classId = idOf(Ids.ClassId, "classId")
-/** A session id from a string. @since 0.1.0 */
+/**
+ * A session id from a string.
+ *
+ * @category rules
+ * @since 0.1.0
+ */
 export const sessionId = idOf(Ids.SessionId, "sessionId")
 
 /**
  * A business date (`YYYY-MM-DD`, a real calendar day) from a string.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const localDate = (text: string, field: string = "date"): Result.Result<Calendar.LocalDate, InputError> => {
@@ -128,6 +153,7 @@ export const localDate = (text: string, field: string = "date"): Result.Result<C
 /**
  * An instant (ISO 8601 with an explicit offset) from a string.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const instant = (text: string, field: string = "at"): Result.Result<Calendar.Instant, InputError> => {
@@ -141,6 +167,7 @@ export const instant = (text: string, field: string = "at"): Result.Result<Calen
  * Hours from a number of hours with at most two decimals (`1.25`), as exact
  * integers of 0.01 hour.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const hours = (n: number, field: string = "hours"): Result.Result<Hours.Hours, InputError> => {

@@ -25,6 +25,7 @@ import { PolicySet } from "./policy/PolicySet.js"
  * One generated schema file: where it goes (relative to a schema folder), its
  * title and description, and the Effect schema whose encoded (JSON) side it describes.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SchemaEntry {
@@ -61,6 +62,7 @@ const streamOf = (category: string) =>
  * the payload schema. Used to generate the log-line JSON Schema; decoding goes
  * through `EventCodec`, which also checks what this cannot.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const LogLine = Schema.Union(
@@ -90,6 +92,7 @@ const POLICY_SET_DESCRIPTION =
  * The table of generated schema files, in output order. To publish one more
  * schema, add one entry (`{ file, title, description, schema }`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const schemaEntries: ReadonlyArray<SchemaEntry> = [
@@ -127,6 +130,7 @@ const sortKeys = (o: JsonSchema.Definitions): JsonSchema.Definitions =>
  * schema of its root and its `$defs` (sorted by name). Unknown fields are
  * rejected (`additionalProperties: false`) wherever the decoders reject them.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const toJsonSchema = (entry: SchemaEntry): JsonSchema.JsonSchema => {
@@ -154,6 +158,7 @@ export const toJsonSchema = (entry: SchemaEntry): JsonSchema.JsonSchema => {
 /**
  * Every schema of the table as `{ file, schema }`, in table order.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const jsonSchemas = (

@@ -48,6 +48,7 @@ import type { CourseCategory, SessionMode } from "./Vocabulary.js"
 /**
  * What a ledger folded: events by type, credit it derived, grants it set aside.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LedgerStats {
@@ -64,6 +65,7 @@ export interface LedgerStats {
  * A member's granted hours in a year, before requirement filters and caps
  * (compliance applies those): in all, by course category and by mode.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemberHours {
@@ -80,6 +82,7 @@ export interface MemberHours {
  * One school's year-end quota reconciliation: claimed against delivered, both
  * over the school's subtree (the roll-up's totals and delivery rate).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface QuotaLine {
@@ -98,6 +101,7 @@ export interface QuotaLine {
  * A member as a roll-up node lists them: school on the reference date and
  * status under the requirement.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemberLine {
@@ -110,6 +114,7 @@ export interface MemberLine {
  * Options of a year's query: the year, as of a date (default: December 31 of
  * the year), one requirement (default: all, or the policy's first for roll-ups).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface YearQuery {
@@ -121,6 +126,7 @@ export interface YearQuery {
 /**
  * The ledger (see the module docs).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Ledger {
@@ -156,6 +162,7 @@ export interface Ledger {
 /**
  * The reference date of a year's query: the as-of date, or December 31 if earlier.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const referenceDate = (query: Omit<YearQuery, "requirementId">): LocalDate => {
@@ -170,6 +177,7 @@ const asOfOf = (query: Omit<YearQuery, "requirementId">): LocalDate => query.asO
  * derives the credit still missing) or, live, `pushLive` (which derives it
  * record by record and answers the credit commands to append).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LedgerFold {
@@ -187,6 +195,7 @@ export interface LedgerFold {
 /**
  * What a fold saves: its fact store and counters (see {@link encodeFold}).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface FoldSnapshot {
@@ -198,6 +207,7 @@ export interface FoldSnapshot {
  * A fold's state as a JSON value (map entries sorted by key: equal folds encode
  * to equal text).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeFold = (fold: LedgerFold): unknown => {
@@ -208,6 +218,7 @@ export const encodeFold = (fold: LedgerFold): unknown => {
 /**
  * A fold from {@link encodeFold}'s JSON, under a policy set.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeFold = (policy: PolicySet, json: unknown): LedgerFold =>
@@ -216,6 +227,7 @@ export const decodeFold = (policy: PolicySet, json: unknown): LedgerFold =>
 /**
  * Starts a ledger fold under a policy set (from a saved snapshot, or empty).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeFold = (policy: PolicySet, from?: FoldSnapshot): LedgerFold => {
@@ -293,6 +305,7 @@ export const makeFold = (policy: PolicySet, from?: FoldSnapshot): LedgerFold => 
  * A ledger from records already validated (an array, a generator, a store's
  * events), in log order.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromRecords = (records: Iterable<DomainEvent>, policy: PolicySet): Ledger => {
@@ -306,6 +319,7 @@ export const fromRecords = (records: Iterable<DomainEvent>, policy: PolicySet): 
  * fact store is kept, never the lines). Fails with the first {@link LogError}
  * (line, field path, rule): a log that is not valid answers nothing.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromLog = <E = never, R = never>(
@@ -326,6 +340,7 @@ const addTo = <K extends string>(m: Partial<Record<K, Hours.Hours>>, k: K, h: Ho
  * The queries over a fact store whose credit is derived (see {@link Ledger}).
  * Use {@link makeFold} or {@link fromRecords} rather than this.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (
@@ -420,6 +435,7 @@ export const make = (
  * The quota reconciliation lines of a roll-up: every school that claimed a
  * quota for the roll-up's year, in tree order.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const quotasOf = (facts: Facts.FactsState, report: RollupReport): Array<QuotaLine> => {

@@ -16,6 +16,7 @@ import { decodeUtf8, MAX_LINE_BYTES } from "./StrictJson.js"
  * The raw bytes of a log, in chunks (a Node `ReadStream`, an array of
  * buffers, …): see {@link bytes}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LogBytes {
@@ -31,6 +32,7 @@ export interface LogBytes {
  * `StrictJson.MAX_LINE_BYTES` is refused before it is held in memory: each a
  * {@link LogError} (rule `line.json`) naming the line and the byte offset.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const bytes = (chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): LogBytes => ({
@@ -42,6 +44,7 @@ export const bytes = (chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>):
  * A log: its text (split on `\n`), lines (an array or any iterable), lines that
  * arrive asynchronously, a `Stream` of lines, or its bytes ({@link bytes}).
  *
+ * @category models
  * @since 0.1.0
  */
 export type LogSource<E = never, R = never> =
@@ -54,6 +57,7 @@ export type LogSource<E = never, R = never> =
 /**
  * Reading an async source failed (the file could not be read, …).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class LogSourceError extends Data.TaggedError("LogSourceError")<{
@@ -153,6 +157,7 @@ const isAsyncIterable = (u: unknown): u is AsyncIterable<string> =>
 /**
  * The lines of a source as a `Stream`, in chunks (1,024 lines for in-memory sources).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const lines = <E, R>(source: LogSource<E, R>): Stream.Stream<string, E | LogSourceError | LogError, R> => {
@@ -170,6 +175,7 @@ export const lines = <E, R>(source: LogSource<E, R>): Stream.Stream<string, E | 
 /**
  * Options of {@link validated}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadOptions {
@@ -184,6 +190,7 @@ export interface ReadOptions {
  * fails with the first {@link LogError} (line, field path, rule). Answers the
  * lines read and the records accepted.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validated = <E, R>(

@@ -23,6 +23,7 @@ import { StreamKinds } from "./StreamKinds.js"
  * A line of a log breaks a rule: its 1-based line number, the rule, the field
  * path (`data.minutes`, `version`, … or empty for the whole line) and a message.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class LogError extends Schema.TaggedError<LogError>()("LogError", {
@@ -36,6 +37,7 @@ export class LogError extends Schema.TaggedError<LogError>()("LogError", {
 /**
  * One line describing a log error: `line 7: data.minutes: [attendance.exceedsSession] 95 minutes exceed …`.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const describeLogError = (e: LogError): string =>
@@ -44,6 +46,7 @@ export const describeLogError = (e: LogError): string =>
 /**
  * Options of validation.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ValidateOptions {
@@ -63,6 +66,7 @@ export interface ValidateOptions {
 /**
  * What the validator keeps of a stream.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StreamSlot {
@@ -75,6 +79,7 @@ export interface StreamSlot {
  * The outcome of pushing one line: a record, `"skip"` for a blank line or a
  * repeated event (a no-op), or an error.
  *
+ * @category models
  * @since 0.1.0
  */
 export type LineOutcome =
@@ -85,6 +90,7 @@ export type LineOutcome =
 /**
  * An incremental validator: push lines in order, read the streams' states.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LogValidator {
@@ -114,6 +120,7 @@ const withVersion = (record: LogRecord, version: number): LogRecord => {
 /**
  * Makes an incremental validator.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeLogValidator = (options: ValidateOptions = {}): LogValidator => {
@@ -221,6 +228,7 @@ export const makeLogValidator = (options: ValidateOptions = {}): LogValidator =>
  * The result of validating a whole log: the accepted records (unless
  * `keepRecords` is off) and the errors; `ok` when there is none.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ValidationReport {
@@ -234,6 +242,7 @@ export interface ValidationReport {
 /**
  * Options of whole-log validation.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ValidateLogOptions extends ValidateOptions {
@@ -275,6 +284,7 @@ const collector = (options: ValidateLogOptions) => {
  * Validates the lines of a log (an array, a generator, …). Stops at the first
  * error unless `collectAll` is set.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validateLines = (lines: Iterable<string>, options: ValidateLogOptions = {}): ValidationReport => {
@@ -286,6 +296,7 @@ export const validateLines = (lines: Iterable<string>, options: ValidateLogOptio
 /**
  * Validates a whole log held as one string (lines split on `\n`).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validateText = (text: string, options: ValidateLogOptions = {}): ValidationReport => {
@@ -307,6 +318,7 @@ export const validateText = (text: string, options: ValidateLogOptions = {}): Va
 /**
  * Validates lines that arrive asynchronously (for example `readline` over a file).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validateAsyncLines = async (
@@ -321,6 +333,7 @@ export const validateAsyncLines = async (
 /**
  * Validates a `Stream` of lines in constant memory (per-stream state aside).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validateStream = <E, R>(

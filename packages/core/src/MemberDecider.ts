@@ -14,6 +14,7 @@ import type { ExemptionReason, TraineeCategory } from "./Vocabulary.js"
 /**
  * The state of a member stream.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MemberState =
@@ -31,6 +32,7 @@ export type MemberState =
 /**
  * Commands of member streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MemberCommand = CommandFor<MemberEvent>
@@ -105,6 +107,7 @@ const evolve = (state: MemberState, event: MemberEvent): MemberState => {
  * The member stream kind: one registration, nothing after deregistration, one
  * exemption per member-year, transfers to another school.
  *
+ * @category deciders
  * @since 0.1.0
  */
 export const MemberDecider: StreamKind<MemberCommand, MemberEvent, MemberState> = {

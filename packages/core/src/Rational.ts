@@ -21,6 +21,7 @@ import * as order from "effect/Order"
  * `gcd(|num|, den) = 1` (zero is `{ num: 0, den: 1 }`). Build values with
  * {@link make}; the fields are a stable JSON form.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Rational {
@@ -94,6 +95,7 @@ const ZERO: Rational = { num: 0, den: 1 }
  * integer (a programming error, not a data error: decode data with
  * {@link RationalSchema}).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (num: number, den: number = 1): Rational => {
@@ -107,6 +109,7 @@ export const make = (num: number, den: number = 1): Rational => {
 /**
  * The rational zero, `0/1`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const zero: Rational = ZERO
@@ -114,6 +117,7 @@ export const zero: Rational = ZERO
 /**
  * The rational one, `1/1`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const one: Rational = { num: 1, den: 1 }
@@ -125,6 +129,7 @@ export const one: Rational = { num: 1, den: 1 }
  *
  * Throws like {@link make}.
  *
+ * @category math
  * @since 0.1.0
  */
 export const percent = (n: number, d: number = 100): Rational => make(n, d)
@@ -136,6 +141,7 @@ const PERCENT = /^(-?)(\d{1,15})(?:\.(\d{1,6}))?%?$/
  * (`"33.33"` is `3333/10000`), using only string and integer operations.
  * Returns `undefined` for anything else (at most 6 decimals).
  *
+ * @category math
  * @since 0.1.0
  */
 export const parsePercent = (text: string): Rational | undefined => {
@@ -157,6 +163,7 @@ export const parsePercent = (text: string): Rational | undefined => {
  * cross product leaves the safe-integer range. Correct for unnormalised
  * fractions too, as long as `den > 0`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const compare = (self: Rational, that: Rational): -1 | 0 | 1 => {
@@ -171,6 +178,7 @@ export const compare = (self: Rational, that: Rational): -1 | 0 | 1 => {
 /**
  * The total order of rationals by value.
  *
+ * @category values
  * @since 0.1.0
  */
 export const Order: order.Order<Rational> = order.make(compare)
@@ -179,6 +187,7 @@ export const Order: order.Order<Rational> = order.make(compare)
  * Equality by value (two normalised rationals are equal exactly when their
  * fields are identical).
  *
+ * @category values
  * @since 0.1.0
  */
 export const Equivalence: Equ.Equivalence<Rational> = Equ.make((self, that) => compare(self, that) === 0)
@@ -186,6 +195,7 @@ export const Equivalence: Equ.Equivalence<Rational> = Equ.make((self, that) => c
 /**
  * Whether two rationals are equal by value.
  *
+ * @category math
  * @since 0.1.0
  */
 export const equals: {
@@ -196,6 +206,7 @@ export const equals: {
 /**
  * Whether `self < that`.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isLessThan: {
@@ -206,6 +217,7 @@ export const isLessThan: {
 /**
  * Whether `self <= that`.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isLessThanOrEqualTo: {
@@ -216,6 +228,7 @@ export const isLessThanOrEqualTo: {
 /**
  * Whether `self > that`.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isGreaterThan: {
@@ -226,6 +239,7 @@ export const isGreaterThan: {
 /**
  * Whether `self >= that`.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isGreaterThanOrEqualTo: {
@@ -236,6 +250,7 @@ export const isGreaterThanOrEqualTo: {
 /**
  * The smaller of two rationals.
  *
+ * @category math
  * @since 0.1.0
  */
 export const min: {
@@ -246,6 +261,7 @@ export const min: {
 /**
  * The larger of two rationals.
  *
+ * @category math
  * @since 0.1.0
  */
 export const max: {
@@ -257,6 +273,7 @@ export const max: {
  * The exact sum `self + that`. Throws a `RangeError` if the normalised result
  * does not fit in safe integers.
  *
+ * @category math
  * @since 0.1.0
  */
 export const add: {
@@ -281,6 +298,7 @@ export const add: {
 /**
  * The additive inverse `-self`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const negate = (self: Rational): Rational => (self.num === 0 ? ZERO : { num: -self.num, den: self.den })
@@ -289,6 +307,7 @@ export const negate = (self: Rational): Rational => (self.num === 0 ? ZERO : { n
  * The exact difference `self - that`. Throws a `RangeError` if the normalised
  * result does not fit in safe integers.
  *
+ * @category math
  * @since 0.1.0
  */
 export const subtract: {
@@ -300,6 +319,7 @@ export const subtract: {
  * The exact product `self * that`. Throws a `RangeError` if the normalised
  * result does not fit in safe integers.
  *
+ * @category math
  * @since 0.1.0
  */
 export const multiply: {
@@ -315,6 +335,7 @@ export const multiply: {
 /**
  * Sums rationals exactly (`0` for none).
  *
+ * @category math
  * @since 0.1.0
  */
 export const sumAll = (collection: Iterable<Rational>): Rational => {
@@ -326,6 +347,7 @@ export const sumAll = (collection: Iterable<Rational>): Rational => {
 /**
  * The absolute value `|self|`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const abs = (self: Rational): Rational => (self.num < 0 ? { num: -self.num, den: self.den } : self)
@@ -333,6 +355,7 @@ export const abs = (self: Rational): Rational => (self.num < 0 ? { num: -self.nu
 /**
  * The sign of a rational: `-1`, `0` or `1`.
  *
+ * @category math
  * @since 0.1.0
  */
 export const sign = (self: Rational): -1 | 0 | 1 => (self.num < 0 ? -1 : self.num > 0 ? 1 : 0)
@@ -340,6 +363,7 @@ export const sign = (self: Rational): -1 | 0 | 1 => (self.num < 0 ? -1 : self.nu
 /**
  * Whether a rational is zero.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isZero = (self: Rational): boolean => self.num === 0
@@ -354,6 +378,7 @@ export const isZero = (self: Rational): boolean => self.num === 0
  * satisfied, or "no data"). Throws a `RangeError` when an argument is not a
  * safe integer.
  *
+ * @category math
  * @since 0.1.0
  */
 export const share = (part: number, whole: number): Rational | undefined => {
@@ -370,6 +395,7 @@ export const share = (part: number, whole: number): Rational | undefined => {
  * `BigInt` arithmetic. For display only: compare with {@link compare}, never
  * with the string.
  *
+ * @category math
  * @since 0.1.0
  */
 export const toPercentString = (self: Rational, decimals: number = 2): string => {
@@ -394,6 +420,7 @@ export const toPercentString = (self: Rational, decimals: number = 2): string =>
  * The nearest `number` to the rational. **For display and logging only**:
  * never use the result in sums or comparisons.
  *
+ * @category math
  * @since 0.1.0
  */
 export const toNumber = (self: Rational): number => self.num / self.den
@@ -402,6 +429,7 @@ export const toNumber = (self: Rational): number => self.num / self.den
  * Whether an unknown value is a {@link Rational} in normal form (safe integer
  * fields, `den > 0`, lowest terms).
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isRational = (u: unknown): u is Rational => {
@@ -427,6 +455,7 @@ const Normalised = Schema.Struct({
  * normalises it (`{ num: 40, den: 100 }` decodes to `{ num: 2, den: 5 }`);
  * encodes a rational to its (already normalised) fields.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RationalSchema = Schema.Struct({

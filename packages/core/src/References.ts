@@ -22,6 +22,7 @@ import { tierRank } from "./Vocabulary.js"
  * What the reference rules need to know of other streams. Each answers
  * `undefined` for a stream with no event.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReferenceLookup {
@@ -35,6 +36,7 @@ export interface ReferenceLookup {
  * A session as a class stream's state knows it (`undefined` for an unknown class
  * or session): the {@link ReferenceLookup} `session` answer.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const sessionIn = (
@@ -49,6 +51,7 @@ export const sessionIn = (
  * The streams whose state {@link checkReferences} reads for an event (none for
  * most events).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const referencedStreams = (event: DomainEvent): ReadonlyArray<string> => {
@@ -77,6 +80,7 @@ export const referencedStreams = (event: DomainEvent): ReadonlyArray<string> => 
  * other streams the event's own stream rules need (the enrolling member's
  * categories, for a class's audience).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReferenceCheck {
@@ -87,6 +91,7 @@ export interface ReferenceCheck {
 /**
  * Checks the references of an event against other streams' states.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkReferences = (event: DomainEvent, lookup: ReferenceLookup): ReferenceCheck => {

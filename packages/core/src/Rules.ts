@@ -10,6 +10,7 @@ import { Schema } from "effect"
 /**
  * Every rule, by id, with what it requires.
  *
+ * @category values
  * @since 0.1.0
  */
 export const RuleCatalogue = {
@@ -75,6 +76,7 @@ export const RuleCatalogue = {
 /**
  * The id of a rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export type RuleId = keyof typeof RuleCatalogue
@@ -82,6 +84,7 @@ export type RuleId = keyof typeof RuleCatalogue
 /**
  * Every rule id.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ruleIds: ReadonlyArray<RuleId> = Object.keys(RuleCatalogue) as Array<RuleId>
@@ -89,6 +92,7 @@ export const ruleIds: ReadonlyArray<RuleId> = Object.keys(RuleCatalogue) as Arra
 /**
  * The schema of a rule id.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RuleIdSchema = Schema.Literals(ruleIds as unknown as readonly [RuleId, ...Array<RuleId>])
@@ -97,6 +101,7 @@ export const RuleIdSchema = Schema.Literals(ruleIds as unknown as readonly [Rule
  * A command or an event breaks a rule: names the rule, the field path (such as
  * `data.minutes`) and what is wrong.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class RuleViolation extends Schema.TaggedError<RuleViolation>()("RuleViolation", {
@@ -108,6 +113,7 @@ export class RuleViolation extends Schema.TaggedError<RuleViolation>()("RuleViol
 /**
  * Makes a {@link RuleViolation}; `field` is a payload field (`"minutes"` → path `data.minutes`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const violation = (rule: RuleId, field: string | undefined, message: string): RuleViolation =>

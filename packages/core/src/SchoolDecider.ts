@@ -14,6 +14,7 @@ import type { SchoolTier } from "./Vocabulary.js"
 /**
  * A school's quota claim for a year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface QuotaClaim {
@@ -24,6 +25,7 @@ export interface QuotaClaim {
 /**
  * The state of a school stream.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SchoolState =
@@ -41,6 +43,7 @@ export type SchoolState =
 /**
  * Commands of school streams.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SchoolCommand = CommandFor<SchoolEvent>
@@ -91,6 +94,7 @@ const evolve = (state: SchoolState, event: SchoolEvent): SchoolState => {
 /**
  * The school stream kind: registration once, quota claims after registration.
  *
+ * @category deciders
  * @since 0.1.0
  */
 export const SchoolDecider: StreamKind<SchoolCommand, SchoolEvent, SchoolState> = {

@@ -13,6 +13,7 @@ import { SchoolDecider } from "./SchoolDecider.js"
 /**
  * The stream kind of each category (school, member, class, credit).
  *
+ * @category deciders
  * @since 0.1.0
  */
 export const StreamKinds: { readonly [C in StreamCategory]: StreamKind<any, DomainEvent, any> } = {

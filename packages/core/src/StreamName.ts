@@ -9,6 +9,7 @@ import { STREAM_ID_PATTERN } from "./Ids.js"
 /**
  * A parsed stream name.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StreamName {
@@ -22,6 +23,7 @@ const CATEGORIES: ReadonlySet<string> = new Set(["school", "member", "class", "c
  * Parses `<category>-<id>`; `undefined` when the category is unknown or the id
  * does not match the stream-id pattern. Ids may contain `-` (`school-XQ-JMH`).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseStreamName = (stream: string): StreamName | undefined => {
@@ -36,6 +38,7 @@ export const parseStreamName = (stream: string): StreamName | undefined => {
 /**
  * Formats a stream name.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamName = (category: StreamCategory, id: string): string => `${category}-${id}`

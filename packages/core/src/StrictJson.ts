@@ -22,6 +22,7 @@ import { Result } from "effect"
  * excluded): 64 MiB. An append whose line would be longer is refused
  * (`AppendLimits`), so that every store can read back what it accepted.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const MAX_LINE_BYTES = 64 * 1024 * 1024
@@ -30,6 +31,7 @@ export const MAX_LINE_BYTES = 64 * 1024 * 1024
  * The deepest nesting of objects and arrays in a line (the line's own object
  * is level 1): 128, as serde_json's default recursion limit.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const MAX_DEPTH = 128
@@ -40,6 +42,7 @@ export const MAX_DEPTH = 128
  * `offset` is a character offset in the text (a byte offset for `utf8` and
  * `tooLong`); `key` the repeated key.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StrictJsonFailure {
@@ -155,6 +158,7 @@ const utf8LengthOver = (text: string, limit: number): boolean => {
 /**
  * Parses one line of JSON strictly (see the module's description).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parse = (text: string): Result.Result<unknown, StrictJsonFailure> => {
@@ -224,6 +228,7 @@ const firstInvalidUtf8 = (bytes: Uint8Array): number => {
  * the first invalid sequence) instead of replacing them with U+FFFD. A leading
  * BOM is kept as U+FEFF (the validator names it).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeUtf8 = (bytes: Uint8Array): Result.Result<string, StrictJsonFailure> => {

@@ -10,6 +10,7 @@ import { Schema } from "effect"
 /**
  * Tiers of the school network (三级党校 plus teaching points).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SchoolTier = Schema.Literals([
@@ -24,6 +25,7 @@ export const SchoolTier = Schema.Literals([
 /**
  * A tier of the school network.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SchoolTier = typeof SchoolTier.Type
@@ -32,6 +34,7 @@ export type SchoolTier = typeof SchoolTier.Type
  * The rank of a tier in the network: district 0, subdistrict/township 1,
  * community/village 2, teaching point 3. A parent school always ranks lower.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const tierRank: Readonly<Record<SchoolTier, number>> = {
@@ -48,6 +51,7 @@ export const tierRank: Readonly<Record<SchoolTier, number>> = {
  * micro-lessons (微党课), online, home delivery (送学上门), mobile classrooms
  * (流动课堂), on-site teaching (现场教学) and branch study.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ClassFormat = Schema.Literals([
@@ -64,6 +68,7 @@ export const ClassFormat = Schema.Literals([
 /**
  * A class format.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ClassFormat = typeof ClassFormat.Type
@@ -71,6 +76,7 @@ export type ClassFormat = typeof ClassFormat.Type
 /**
  * Course categories of the 40/40/20 rule (政治理论类 / 基层实务类 / 先进模范类) plus `other`.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CourseCategory = Schema.Literals(["theory", "practice", "exemplar", "other"]).annotate({
@@ -81,6 +87,7 @@ export const CourseCategory = Schema.Literals(["theory", "practice", "exemplar",
 /**
  * A course category.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CourseCategory = typeof CourseCategory.Type
@@ -88,6 +95,7 @@ export type CourseCategory = typeof CourseCategory.Type
 /**
  * How a session is delivered.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SessionMode = Schema.Literals(["inPerson", "online", "liveStream", "onSite", "homeDelivery"]).annotate({
@@ -98,6 +106,7 @@ export const SessionMode = Schema.Literals(["inPerson", "online", "liveStream", 
 /**
  * A session mode.
  *
+ * @category models
  * @since 0.1.0
  */
 export type SessionMode = typeof SessionMode.Type
@@ -105,6 +114,7 @@ export type SessionMode = typeof SessionMode.Type
 /**
  * Trainee categories (`TraineeCategory` of RULES.md).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const TraineeCategory = Schema.Literals([
@@ -127,6 +137,7 @@ export const TraineeCategory = Schema.Literals([
 /**
  * A trainee category.
  *
+ * @category models
  * @since 0.1.0
  */
 export type TraineeCategory = typeof TraineeCategory.Type
@@ -134,6 +145,7 @@ export type TraineeCategory = typeof TraineeCategory.Type
 /**
  * Why a member is exempt from a year's hard requirement (2019 regulation, Art. 23).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ExemptionReason = Schema.Literals(["elderlyOrInfirm", "illness", "other"]).annotate({
@@ -144,6 +156,7 @@ export const ExemptionReason = Schema.Literals(["elderlyOrInfirm", "illness", "o
 /**
  * An exemption reason.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ExemptionReason = typeof ExemptionReason.Type

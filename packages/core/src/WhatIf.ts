@@ -25,6 +25,7 @@ import * as Rational from "./Rational.js"
 /**
  * A member whose status under a requirement differs between the two sets.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StatusChange {
@@ -42,6 +43,7 @@ export interface StatusChange {
  * A school's subtree figures under A and B, and the change of its compliance
  * rate in percentage points.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SchoolMove {
@@ -58,6 +60,7 @@ export interface SchoolMove {
 /**
  * A what-if comparison.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface WhatIfReport {
@@ -82,6 +85,7 @@ export interface WhatIfReport {
 /**
  * Compares two ledgers of the same history.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const compare = (
@@ -187,6 +191,7 @@ export const compare = (
  * Reads a log once (validated) into two ledgers, one per policy set, and
  * compares them.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromLog = <E = never, R = never>(

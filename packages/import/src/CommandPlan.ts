@@ -30,6 +30,7 @@ type ReferenceCheck = References.ReferenceCheck
 /**
  * A stored or planned event as a plan sees it: the event, its id and meta.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface PlannedEvent {
@@ -42,6 +43,7 @@ export interface PlannedEvent {
  * A stream as loaded: its decider state, the version loaded, and every event
  * with its id and meta (stored first, then planned).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LoadedStream {
@@ -56,6 +58,7 @@ export interface LoadedStream {
  * Why a command was refused: the core's `RuleViolation` (a rule of the stream or
  * a reference) or an `InputError` (a payload that fails its schema).
  *
+ * @category models
  * @since 0.1.0
  */
 export type Refusal = Rules.RuleViolation | Input.InputError
@@ -63,6 +66,7 @@ export type Refusal = Rules.RuleViolation | Input.InputError
 /**
  * A plan (see the module docs).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CommandPlan {
@@ -113,6 +117,7 @@ const categoryOf = (stream: string) => stream.slice(0, stream.indexOf("-")) as E
 /**
  * A new plan over the store in context.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make: Effect.Effect<CommandPlan, never, EventStore.EventStore> = Effect.gen(function* () {

@@ -14,6 +14,7 @@ import { columnLetter, type Sheet } from "./RosterSheet.js"
 /**
  * A problem with one row (or the header, row 1; row 0 is the sheet as a whole).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RosterIssue {
@@ -28,6 +29,7 @@ export interface RosterIssue {
 /**
  * One member × session fact of the sheet.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Entry {
@@ -42,6 +44,12 @@ export interface Entry {
   readonly at: { readonly status: string; readonly minutes: string; readonly session: string; readonly member: string }
 }
 
+/**
+ * A session of the class a sheet is imported into, as the import matches rows to it.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface SessionInfo {
   readonly id: string
   readonly title: string
@@ -65,6 +73,7 @@ const parseMinutes = (text: string, unit: "minutes" | "hours"): number | undefin
 /**
  * The facts of the class the sheet needs: its live sessions with their titles and local dates.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const sessionsOf = (loaded: CommandPlan.LoadedStream, timeZone: string): Map<string, SessionInfo> => {
@@ -90,6 +99,7 @@ export const sessionsOf = (loaded: CommandPlan.LoadedStream, timeZone: string): 
  * The entries of a sheet, and the rows that are bad (each reported through `issues`);
  * `undefined` when the header itself is refused.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readEntries = (
@@ -309,7 +319,12 @@ export const readEntries = (
   return { entries, badRows }
 }
 
-/** A date cell: `2025-03-04`, `2025/3/4`, `2025.3.4`, `2025年3月4日` (or with a time after it). */
+/**
+ * A date cell: `2025-03-04`, `2025/3/4`, `2025.3.4`, `2025年3月4日` (or with a time after it).
+ *
+ * @category codecs
+ * @since 0.1.0
+ */
 export const parseDate = (text: string): string | undefined => {
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$/.exec(text.trim())
   if (m === null) return undefined

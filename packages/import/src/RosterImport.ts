@@ -34,6 +34,7 @@ import { readFile, type Sheet, type SheetError } from "./RosterSheet.js"
 /**
  * The namespace of the importers' UUID v5 event ids.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const EVENT_ID_NAMESPACE = "6f1a9a52-3c1e-5b8e-9d7e-2a0f3e4b5c6d"
@@ -43,6 +44,7 @@ const NAMESPACE_BYTES = parseUuid(EVENT_ID_NAMESPACE)
 /**
  * The importers' event id of a key: UUID v5 (SHA-1) in {@link EVENT_ID_NAMESPACE}.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventIdOf = (key: string): string => uuidv5(key, NAMESPACE_BYTES)
@@ -53,6 +55,7 @@ export const eventIdOf = (key: string): string => uuidv5(key, NAMESPACE_BYTES)
  * (`attendance.exceedsSession`, `enrollment.unknownMember`, …) or a roster rule
  * (`roster.status`, `roster.minutes`, `roster.session`, …).
  *
+ * @category models
  * @since 0.1.0
  */
 export type RosterIssue = RosterEntries.RosterIssue
@@ -60,6 +63,7 @@ export type RosterIssue = RosterEntries.RosterIssue
 /**
  * A sheet is refused: every issue found, and nothing was written.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class RosterRejected extends Schema.TaggedError<RosterRejected>()("RosterRejected", {
@@ -78,6 +82,7 @@ export class RosterRejected extends Schema.TaggedError<RosterRejected>()("Roster
 /**
  * Options of {@link importSheet}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RosterImportOptions {
@@ -95,6 +100,7 @@ export interface RosterImportOptions {
 /**
  * What an import did.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RosterImportResult {
@@ -116,6 +122,7 @@ export interface RosterImportResult {
  * {@link RosterRejected} (every issue; nothing written) unless the sheet is
  * valid or `validRows` is set.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importSheet = (
@@ -289,6 +296,7 @@ const changesOf = (
 /**
  * Reads a CSV or XLSX file and imports it (see {@link importSheet}).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importFile = (

@@ -17,10 +17,16 @@ import { Result, Schema, SchemaIssue } from "effect"
  * absence (缺勤: nothing is recorded, an attendance already imported is
  * corrected to 0) or a make-up (补学).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RosterStatus = Schema.Literals(["attendance", "leave", "absence", "makeUp"])
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link RosterStatus}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type RosterStatus = typeof RosterStatus.Type
 
 /**
@@ -28,10 +34,16 @@ export type RosterStatus = typeof RosterStatus.Type
  * name the session). `columnPerSession`: one row per member and one column per
  * session, each cell a status (optionally with minutes: `出席 60`, `补学(45)`).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RosterLayout = Schema.Literals(["rowPerSession", "columnPerSession"])
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link RosterLayout}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type RosterLayout = typeof RosterLayout.Type
 
 const Header = Schema.String.check(Schema.isMinLength(1))
@@ -39,6 +51,7 @@ const Header = Schema.String.check(Schema.isMinLength(1))
 /**
  * The header names of the columns (each optional, with its default).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RosterColumns = Schema.Struct({
@@ -65,6 +78,7 @@ export const RosterColumns = Schema.Struct({
 /**
  * A mapping file (see the module docs).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const RosterMapping = Schema.Struct({
@@ -83,12 +97,18 @@ export const RosterMapping = Schema.Struct({
   /** The time zone of the sheet's dates (default `Asia/Shanghai`). */
   timeZone: Schema.optionalKey(Header)
 })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link RosterMapping}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type RosterMapping = typeof RosterMapping.Type
 
 /**
  * The default status words.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const defaultStatuses: Readonly<Record<string, RosterStatus>> = {
@@ -104,6 +124,7 @@ export const defaultStatuses: Readonly<Record<string, RosterStatus>> = {
 /**
  * The default header names.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const defaultColumns = {
@@ -121,6 +142,7 @@ export const defaultColumns = {
 /**
  * A mapping with every default filled in.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ResolvedMapping {
@@ -137,6 +159,7 @@ export interface ResolvedMapping {
 /**
  * Fills in the defaults.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const resolve = (mapping: RosterMapping = {}): ResolvedMapping => ({
@@ -153,6 +176,7 @@ export const resolve = (mapping: RosterMapping = {}): ResolvedMapping => ({
 /**
  * A mapping file is rejected: the path of the bad field and what is wrong.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class MappingError extends Schema.TaggedError<MappingError>()("MappingError", {
@@ -165,6 +189,7 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 /**
  * Decodes a value with a schema (excess keys refused), or a {@link MappingError} naming the first bad field.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodeWith =
@@ -180,6 +205,7 @@ export const decodeWith =
 /**
  * A roster mapping from its JSON text.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parse = (text: string): Result.Result<RosterMapping, MappingError> => {

@@ -17,6 +17,7 @@ import type ExcelJS from "exceljs"
 /**
  * One data row: its row number in the sheet and its cells as text (trimmed).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SheetRow {
@@ -27,6 +28,7 @@ export interface SheetRow {
 /**
  * A sheet: its name (the worksheet, or the CSV file's name), header and rows.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Sheet {
@@ -38,6 +40,7 @@ export interface Sheet {
 /**
  * A sheet cannot be read: not a CSV or XLSX file, no such worksheet, a broken file.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class SheetError extends Schema.TaggedError<SheetError>()("SheetError", {
@@ -48,6 +51,7 @@ export class SheetError extends Schema.TaggedError<SheetError>()("SheetError", {
 /**
  * The spreadsheet letter of a 0-based column index (0 → A, 26 → AA).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const columnLetter = (index: number): string => {
@@ -70,6 +74,7 @@ const fromRecords = (name: string, records: ReadonlyArray<{ row: number; cells: 
 /**
  * A CSV sheet from a byte or text stream (parsed as it arrives).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readCsv = (input: NodeJS.ReadableStream | string, name: string): Effect.Effect<Sheet, SheetError> =>
@@ -113,6 +118,7 @@ const cellText = (value: ExcelJS.CellValue): string => {
 /**
  * An XLSX worksheet (by name, default the first) from a byte stream.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readXlsx = (
@@ -147,6 +153,7 @@ export const readXlsx = (
 /**
  * A sheet from a file, by its extension (`.csv` or `.xlsx`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readFile = (path: string, sheetName?: string): Effect.Effect<Sheet, SheetError> => {

@@ -38,6 +38,7 @@ import {
 /**
  * A batch is refused: every issue found, nothing written.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class XapiRejected extends Schema.TaggedError<XapiRejected>()("XapiRejected", {
@@ -56,6 +57,7 @@ export class XapiRejected extends Schema.TaggedError<XapiRejected>()("XapiReject
 /**
  * Options of {@link importStatements}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface XapiImportOptions {
@@ -67,6 +69,7 @@ export interface XapiImportOptions {
 /**
  * What an import did.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface XapiImportResult {
@@ -86,6 +89,7 @@ export interface XapiImportResult {
  * rounded down to whole minutes; year and month units are refused (their length
  * is not fixed).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const durationMinutes = (text: string): Result.Result<number, string> => {
@@ -111,6 +115,7 @@ export const durationMinutes = (text: string): Result.Result<number, string> => 
  * `+08:00`, and a time without an offset is read as UTC (as an LRS may, by the xAPI
  * specification); anything else is left for the instant check to refuse.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const normalizeTimestamp = (text: string | undefined): string | undefined => {
@@ -164,6 +169,7 @@ const isSession = (t: SessionTarget | ExternalTarget): t is SessionTarget => "cl
 /**
  * Imports a batch of statements (already parsed; see {@link importText}).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importStatements = (
@@ -465,6 +471,7 @@ const importOnce = (
 /**
  * Parses a batch (JSON array, `StatementResult` or NDJSON) and imports it.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importText = (

@@ -24,6 +24,7 @@ const Text = Schema.String.check(Schema.isMinLength(1))
  * Accounts of one platform (`actor.account.homePage`): their `name` is the member
  * id (`nameIsMemberId`), or is looked up in `members`.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ActorMapping = Schema.Struct({
@@ -36,6 +37,7 @@ export const ActorMapping = Schema.Struct({
  * An activity that is a session of a class: `attended` and `completed` record
  * attendance (minutes from `result.duration`, else the whole session).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const SessionTarget = Schema.Struct({ classId: Text, sessionId: Text })
@@ -45,6 +47,7 @@ export const SessionTarget = Schema.Struct({ classId: Text, sessionId: Text })
  * `waived` grant external credit — `hours` each, or `result.duration` at
  * `minutesPerHour` (rounded down to 0.01 hour).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const ExternalTarget = Schema.Struct({
@@ -62,6 +65,7 @@ export const ExternalTarget = Schema.Struct({
 /**
  * A mapping file (see the module docs).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const XapiMapping = Schema.Struct({
@@ -74,16 +78,32 @@ export const XapiMapping = Schema.Struct({
   /** Statements with another verb: `ignore` (default, counted) or `error`. */
   otherVerbs: Schema.optionalKey(Schema.Literals(["ignore", "error"]))
 })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link XapiMapping}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type XapiMapping = typeof XapiMapping.Type
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link ExternalTarget}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type ExternalTarget = typeof ExternalTarget.Type
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link SessionTarget}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type SessionTarget = typeof SessionTarget.Type
 
 /**
  * Decodes a mapping value (excess keys refused).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decode: (input: unknown) => Result.Result<XapiMapping, MappingError> = decodeWith(
@@ -93,6 +113,7 @@ export const decode: (input: unknown) => Result.Result<XapiMapping, MappingError
 /**
  * An xAPI mapping from its JSON text.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parse = (text: string): Result.Result<XapiMapping, MappingError> => {

@@ -29,6 +29,7 @@ const validateFn: Validate = (() => {
 /**
  * The verbs the importer reads, by IRI.
  *
+ * @category values
  * @since 0.1.0
  */
 export const Verbs = {
@@ -39,7 +40,12 @@ export const Verbs = {
   waived: "https://w3id.org/xapi/adl/verbs/waived",
   voided: "http://adlnet.gov/expapi/verbs/voided"
 } as const
-/** @since 0.1.0 */
+/**
+ * One of the keys or values of {@link Verbs}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Verb = keyof typeof Verbs
 
 const verbByIri = new Map<string, Verb>(Object.entries(Verbs).map(([k, v]) => [v, k as Verb]))
@@ -47,6 +53,7 @@ const verbByIri = new Map<string, Verb>(Object.entries(Verbs).map(([k, v]) => [v
 /**
  * The verb's short name, or `undefined` for a verb the importer does not read.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const verbOf = (iri: string): Verb | undefined => verbByIri.get(iri)
@@ -54,6 +61,7 @@ export const verbOf = (iri: string): Verb | undefined => verbByIri.get(iri)
 /**
  * The part of a statement the importer reads (the validator has checked the whole).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Statement = Schema.Struct({
@@ -76,13 +84,19 @@ export const Statement = Schema.Struct({
   timestamp: Schema.optionalKey(Schema.String),
   stored: Schema.optionalKey(Schema.String)
 })
-/** @since 0.1.0 */
+/**
+ * The decoded value of the schema {@link Statement}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Statement = typeof Statement.Type
 
 /**
  * A problem with a statement: its place in the batch (1-based), the line of an
  * NDJSON file, its id if it has one, the JSON path and the rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface XapiIssue {
@@ -114,6 +128,7 @@ const describe = (w: ReturnType<Validate>[number]): string => {
  * Validates one statement (the raw JSON value): every structural problem, or the
  * statement's subset. A statement must carry an `id` (an LRS export always does).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const validate = (
@@ -169,6 +184,7 @@ const canonical = (value: unknown, top: boolean): unknown => {
  * (the properties the xAPI statement comparison requirements leave out), keys in
  * a stable order. A repeated id with another digest is a conflict (an LRS's 409).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const digest = (value: unknown): string =>
@@ -179,6 +195,7 @@ export const digest = (value: unknown): string =>
 /**
  * One statement of a batch, with where it came from.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RawStatement {
@@ -192,6 +209,7 @@ export interface RawStatement {
  * (`{ "statements": [...] }`), one statement object, or NDJSON (one statement a
  * line). A line that is not JSON is an issue (`xapi.json`) naming its line.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseBatch = (

@@ -30,6 +30,7 @@ const STREAM_ID_READABLE = fc
  * A stream id: matches `[A-Za-z0-9][A-Za-z0-9._:-]{0,63}`; mostly readable
  * (`XQ12-A`), sometimes any matching string.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const streamId: fc.Arbitrary<string> = fc.oneof(
@@ -40,6 +41,7 @@ export const streamId: fc.Arbitrary<string> = fc.oneof(
 /**
  * A school id.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const schoolId: fc.Arbitrary<Ids.SchoolId> = streamId.map((s) => s as Ids.SchoolId)
@@ -47,6 +49,7 @@ export const schoolId: fc.Arbitrary<Ids.SchoolId> = streamId.map((s) => s as Ids
 /**
  * A member id.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const memberId: fc.Arbitrary<Ids.MemberId> = streamId.map((s) => s as Ids.MemberId)
@@ -54,6 +57,7 @@ export const memberId: fc.Arbitrary<Ids.MemberId> = streamId.map((s) => s as Ids
 /**
  * A class id.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const classId: fc.Arbitrary<Ids.ClassId> = streamId.map((s) => s as Ids.ClassId)
@@ -67,6 +71,7 @@ const freeId: fc.Arbitrary<string> = fc.oneof(
 /**
  * A session id (a free non-empty string of at most 128 characters).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const sessionId: fc.Arbitrary<Ids.SessionId> = freeId.map((s) => s as Ids.SessionId)
@@ -74,6 +79,7 @@ export const sessionId: fc.Arbitrary<Ids.SessionId> = freeId.map((s) => s as Ids
 /**
  * A grant id (a free non-empty string of at most 128 characters).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const grantId: fc.Arbitrary<Ids.GrantId> = freeId.map((s) => s as Ids.GrantId)
@@ -81,6 +87,7 @@ export const grantId: fc.Arbitrary<Ids.GrantId> = freeId.map((s) => s as Ids.Gra
 /**
  * An event id (a UUID).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const eventId: fc.Arbitrary<Ids.EventId> = fc.uuid().map((s) => s as Ids.EventId)
@@ -93,6 +100,7 @@ export const eventId: fc.Arbitrary<Ids.EventId> = fc.uuid().map((s) => s as Ids.
  * The closed vocabularies, read from the payload schemas that use them (so they
  * are the values the schemas accept).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const vocabulary = {
@@ -107,30 +115,35 @@ export const vocabulary = {
 /**
  * A school tier.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const schoolTier: fc.Arbitrary<Vocabulary.SchoolTier> = fc.constantFrom(...vocabulary.schoolTiers)
 /**
  * A class format.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const classFormat: fc.Arbitrary<Vocabulary.ClassFormat> = fc.constantFrom(...vocabulary.classFormats)
 /**
  * A course category.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const courseCategory: fc.Arbitrary<Vocabulary.CourseCategory> = fc.constantFrom(...vocabulary.courseCategories)
 /**
  * A session mode.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const sessionMode: fc.Arbitrary<Vocabulary.SessionMode> = fc.constantFrom(...vocabulary.sessionModes)
 /**
  * A trainee category.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const traineeCategory: fc.Arbitrary<Vocabulary.TraineeCategory> = fc.constantFrom(
@@ -139,6 +152,7 @@ export const traineeCategory: fc.Arbitrary<Vocabulary.TraineeCategory> = fc.cons
 /**
  * An exemption reason.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const exemptionReason: fc.Arbitrary<Vocabulary.ExemptionReason> = fc.constantFrom(...vocabulary.exemptionReasons)
@@ -146,6 +160,7 @@ export const exemptionReason: fc.Arbitrary<Vocabulary.ExemptionReason> = fc.cons
 /**
  * A non-empty list of distinct trainee categories.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const categories: fc.Arbitrary<readonly [Vocabulary.TraineeCategory, ...Array<Vocabulary.TraineeCategory>]> = fc
@@ -167,6 +182,7 @@ const TITLES = [
  * A non-blank text (titles, reasons, names): Chinese titles or any string that
  * is not only white space.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const text: fc.Arbitrary<string> = fc.oneof(
@@ -181,6 +197,7 @@ export const text: fc.Arbitrary<string> = fc.oneof(
 /**
  * A calendar year (1900–9999), mostly recent.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const year: fc.Arbitrary<number> = fc.oneof(
@@ -194,6 +211,7 @@ const EPOCH_DAY_2200 = Calendar.epochDay(Calendar.makeLocalDate(2200, 12, 31))
 /**
  * A business date `YYYY-MM-DD` (1900–2200).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const localDate: fc.Arbitrary<Calendar.LocalDate> = fc
@@ -207,6 +225,7 @@ const MS_2100 = Date.UTC(2100, 0, 1)
  * An instant with an explicit offset, mostly `+08:00`, in the forms the contract
  * allows (`…T19:00+08:00`, `…T19:00:00+08:00`, `…T19:00:00.123Z`).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const instant: fc.Arbitrary<Calendar.Instant> = fc
@@ -225,6 +244,7 @@ export const instant: fc.Arbitrary<Calendar.Instant> = fc
 /**
  * Session minutes: 1–1440, mostly lesson lengths (45, 90, 120 …).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const sessionMinutes: fc.Arbitrary<number> = fc.oneof(
@@ -235,6 +255,7 @@ export const sessionMinutes: fc.Arbitrary<number> = fc.oneof(
 /**
  * A positive amount of hours (integers of 0.01 hour), mostly quarter hours.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const positiveHours: fc.Arbitrary<Hours.Hours> = fc
@@ -247,6 +268,7 @@ export const positiveHours: fc.Arbitrary<Hours.Hours> = fc
 /**
  * Session tags: free strings, mostly `newThought` and `partySpirit`.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const tags: fc.Arbitrary<ReadonlyArray<string>> = fc.array(
@@ -273,6 +295,7 @@ const asPayload = <T extends Events.EventType>(
 /**
  * The payload of every event type (valid by its schema), by type.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const payloads: Payloads = {
@@ -397,6 +420,7 @@ export const payloads: Payloads = {
 /**
  * A domain event of one type.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const eventOf = <T extends Events.EventType>(type: T): fc.Arbitrary<Events.EventOf<T>> =>
@@ -407,6 +431,7 @@ const EVENT_TYPES: ReadonlyArray<Events.EventType> = Object.keys(payloads) as Ar
 /**
  * A domain event of any type (each type equally likely).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const event: fc.Arbitrary<Events.DomainEvent> = fc.oneof(
@@ -420,6 +445,7 @@ export const event: fc.Arbitrary<Events.DomainEvent> = fc.oneof(
 /**
  * Facts a command may carry: the enrolling member's categories.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const facts = fc.record({ memberCategories: categories })
@@ -427,6 +453,7 @@ export const facts = fc.record({ memberCategories: categories })
 /**
  * A command of one type (valid by its payload schema; its rules may still refuse it).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const commandOf = <C extends Commands.CommandType>(type: C): fc.Arbitrary<Commands.CommandOf<C>> => {
@@ -439,6 +466,7 @@ export const commandOf = <C extends Commands.CommandType>(type: C): fc.Arbitrary
 /**
  * A command of any type.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const command: fc.Arbitrary<Commands.Command> = fc.oneof(
@@ -454,6 +482,7 @@ export const command: fc.Arbitrary<Commands.Command> = fc.oneof(
 /**
  * A free `meta` object as writers use it (actor, correlation and causation ids, source).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const meta: fc.Arbitrary<Record<string, unknown>> = fc.record(
@@ -472,6 +501,7 @@ export const meta: fc.Arbitrary<Record<string, unknown>> = fc.record(
  * One log record of schema version 1: an event of any type in the stream its
  * payload names, with some of the optional envelope fields.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const logRecord: fc.Arbitrary<EventCodec.LogRecord> = fc

@@ -33,6 +33,7 @@ import { registrarOf, type TestRegistrar } from "./Registrar.js"
 /**
  * One scenario: events so far, a command, and the expected events or rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Scenario<C = unknown, E extends Events.DomainEvent = Events.DomainEvent> {
@@ -47,6 +48,7 @@ export interface Scenario<C = unknown, E extends Events.DomainEvent = Events.Dom
  * What an accepted row's events change: the outcome of a later command (events
  * or a rule), or the value of a probe of the state, once they are folded.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Consequence =
@@ -61,6 +63,7 @@ export type Consequence =
  * An accepted scenario still to say what its events change (not a row of a
  * table until it does).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface AcceptedScenario<C> {
@@ -74,6 +77,7 @@ export interface AcceptedScenario<C> {
 /**
  * Starts a scenario with the events that happened before.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const given = (...events: ReadonlyArray<Events.DomainEvent>) => ({
@@ -120,6 +124,7 @@ const show = (u: unknown): string => (typeof u === "string" ? `refused: ${u}` : 
 /**
  * Runs a scenario against a stream kind and asserts its outcome (node:assert, so vitest reports a diff).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const verify = <C, E extends Events.DomainEvent, S>(
@@ -173,6 +178,7 @@ export const verify = <C, E extends Events.DomainEvent, S>(
 /**
  * Registers one vitest test per row of a specification table.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const table = <C, E extends Events.DomainEvent, S>(
@@ -193,6 +199,7 @@ export const table = <C, E extends Events.DomainEvent, S>(
 /**
  * The rules a set of scenarios expect to be broken (to check a table covers a kind's rules).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const rulesCovered = (rows: Readonly<Record<string, Scenario<unknown>>>): ReadonlySet<Rules.RuleId> =>
@@ -206,6 +213,7 @@ const COMMAND_OF_EVENT: Readonly<Record<string, Commands.CommandType>> = Object.
  * The command that asks for an event (`SessionScheduled` → `ScheduleSession`),
  * with optional facts: lets a table say "when asked for this event".
  *
+ * @category utils
  * @since 0.1.0
  */
 export const ask = <E extends Events.DomainEvent>(event: E, facts?: Decider.ReferencedFacts): Commands.CommandFor<E> =>

@@ -47,6 +47,7 @@ export { type DistrictOptions, xiqingSchools, xiqingYear } from "./district/Xiqi
  * The random shape's options: a simulated district (unset fields from
  * {@link defaultDistrict}).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RandomDistrictOptions extends Partial<DistrictConfig> {
@@ -57,6 +58,7 @@ export interface RandomDistrictOptions extends Partial<DistrictConfig> {
  * What to generate: the Xiqing year ({@link DistrictOptions}, the default) or
  * a random district ({@link RandomDistrictOptions}).
  *
+ * @category models
  * @since 0.1.0
  */
 export type GenerateOptions = DistrictOptions | RandomDistrictOptions
@@ -69,6 +71,7 @@ export type GenerateOptions = DistrictOptions | RandomDistrictOptions
  * {@link simulateDistrict}, with their envelope fields). Deterministic for a
  * given set of options.
  *
+ * @category utils
  * @since 0.1.0
  */
 export function generateDistrict(options: GenerateOptions = {}): Generator<EventCodec.LogRecord> {

@@ -46,6 +46,7 @@ import { makeRandom } from "./Random.js"
  * A history with one broken rule: its lines (log text, no newlines), the rule
  * and the 1-based line at which the validator must report it first.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Mutation {
@@ -59,6 +60,7 @@ export interface Mutation {
 /**
  * How to break each rule of the catalogue.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const mutators: { readonly [R in Rules.RuleId]: Mutator } = {
@@ -426,6 +428,7 @@ export const mutators: { readonly [R in Rules.RuleId]: Mutator } = {
 /**
  * Every rule a mutation can break (all of the catalogue).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const mutationRules: ReadonlyArray<Rules.RuleId> = Object.keys(mutators) as Array<Rules.RuleId>
@@ -454,6 +457,7 @@ const usedIds = (history: History): Set<string> => {
  * history has nothing to hang that rule on (no leave to attend against, no
  * class at capacity …).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const mutate = (history: History, rule: Rules.RuleId, seed: number): Mutation | undefined => {
@@ -478,6 +482,7 @@ export const mutate = (history: History, rule: Rules.RuleId, seed: number): Muta
  * A mutation of a valid history that breaks one rule (each rule equally likely
  * among those the history can host; `line.json` always can).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const invalidMutation = (history: History): fc.Arbitrary<Mutation> =>

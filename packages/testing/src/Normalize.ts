@@ -20,6 +20,7 @@ const order = (a: unknown, b: unknown): number => {
  * `HashSet`/`Set` → `{ "@set": […] }` (both sorted), plain objects with sorted
  * keys, arrays element-wise; primitives unchanged.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const normalize = (u: unknown): unknown => {
@@ -48,6 +49,7 @@ export const normalize = (u: unknown): unknown => {
 /**
  * The canonical text of a value's normal form.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const fingerprint = (u: unknown): string => JSON.stringify(normalize(u))

@@ -20,6 +20,7 @@ import type { RandomGenerator } from "pure-rand/types/RandomGenerator"
  * splitmix32 from a 32-bit state, as a `pure-rand` generator: `next()` is a
  * signed 32-bit word, as `pure-rand` wants.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const splitmix32 = (seed: number): RandomGenerator => {
@@ -41,6 +42,7 @@ export const splitmix32 = (seed: number): RandomGenerator => {
 /**
  * Seeded draws (all from one {@link splitmix32} generator).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Random {
@@ -63,6 +65,7 @@ const HEX = "0123456789abcdef"
 /**
  * Makes a {@link Random} from a 32-bit seed.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeRandom = (seed: number): Random => {

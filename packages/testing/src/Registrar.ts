@@ -10,6 +10,7 @@
 /**
  * The parts of vitest a suite registers tests with.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface TestRegistrar {
@@ -23,6 +24,7 @@ export interface TestRegistrar {
  * Registers a test reported as skipped, its name carrying the reason, and prints
  * the reason; without a way to skip, a test that passes saying it checks nothing.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const skipWithReason = (registrar: TestRegistrar, name: string, reason: string): void => {
@@ -35,6 +37,7 @@ export const skipWithReason = (registrar: TestRegistrar, name: string, reason: s
 /**
  * The registrar to use: `given`, or the running vitest worker's; throws outside vitest.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const registrarOf = (given: TestRegistrar | undefined, caller: string): TestRegistrar => {

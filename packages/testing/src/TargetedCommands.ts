@@ -16,6 +16,7 @@ import { makeRandom } from "./Random.js"
 /**
  * The ids a history uses.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface HistoryIds {
@@ -33,6 +34,7 @@ export interface HistoryIds {
 /**
  * Collects the ids a history uses.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const idsOf = (history: History): HistoryIds => {
@@ -69,6 +71,7 @@ export const idsOf = (history: History): HistoryIds => {
 /**
  * Re-aims a command at a history's ids, driven by a seed.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const retarget = (command: Commands.Command, ids: HistoryIds, seed: number): Commands.Command => {
@@ -105,6 +108,7 @@ export const retarget = (command: Commands.Command, ids: HistoryIds, seed: numbe
 /**
  * Commands aimed at a history's streams.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const commandAgainst = (history: History): fc.Arbitrary<Commands.Command> => {
@@ -115,6 +119,7 @@ export const commandAgainst = (history: History): fc.Arbitrary<Commands.Command>
 /**
  * The stream a command addresses (the stream of the event it asks for).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamOfCommand = (command: Commands.Command): string =>

@@ -14,7 +14,12 @@ import { ledgerOf, load, sourceFlags } from "../Sources.js"
 import { step } from "../Steps.js"
 import { langFlag } from "./Report.js"
 
-/** The `explain` command. @since 0.1.0 */
+/**
+ * The `explain` command.
+ *
+ * @category rendering
+ * @since 0.1.0
+ */
 export const explainCommand = Command.make(
   "explain",
   {

@@ -16,7 +16,12 @@ import { schemaFlag, storeFlag } from "../Sources.js"
 import { type Meter, step } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
 
-/** The `export` command. @since 0.1.0 */
+/**
+ * The `export` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const exportCommand = Command.make(
   "export",
   {

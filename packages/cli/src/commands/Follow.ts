@@ -17,7 +17,12 @@ import { loadPolicy } from "../PolicyFlag.js"
 import { schemaFlag, sourceFlags, storeFlag } from "../Sources.js"
 import * as StoreUrl from "../StoreUrl.js"
 
-/** The headline line of a ledger: events, lag, members and the first requirement's compliance. @since 0.1.0 */
+/**
+ * The headline line of a ledger: events, lag, members and the first requirement's compliance.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const headlineLine = (
   ledger: Ledger.Ledger,
   lag: { readonly events: number; readonly millis: number },
@@ -48,7 +53,12 @@ const signalled = Effect.callback<void>((resume) => {
   })
 })
 
-/** The `follow` command. @since 0.1.0 */
+/**
+ * The `follow` command.
+ *
+ * @category runners
+ * @since 0.1.0
+ */
 export const followCommand = Command.make(
   "follow",
   {

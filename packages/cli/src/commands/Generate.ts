@@ -15,7 +15,12 @@ import { messageOf, unavailable, usage } from "../Failure.js"
 import { setTimings, step, summary } from "../Steps.js"
 import { timingsFlag } from "./Report.js"
 
-/** The `generate` command. @since 0.1.0 */
+/**
+ * The `generate` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const generate = Command.make(
   "generate",
   {

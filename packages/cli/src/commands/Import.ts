@@ -17,7 +17,12 @@ import { type Meter, setTimings, step, summary } from "../Steps.js"
 import * as StoreUrl from "../StoreUrl.js"
 import { timingsFlag } from "./Report.js"
 
-/** A store's append and read errors as CLI failures. @since 0.1.0 */
+/**
+ * A store's append and read errors as CLI failures.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const storeFailure =
   (url: string) =>
   (e: StoreErrors.AppendError | StoreErrors.StoreReadOnly): CliFailure => {
@@ -39,7 +44,12 @@ export const storeFailure =
     }
   }
 
-/** The `import` command. @since 0.1.0 */
+/**
+ * The `import` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const importCommand = Command.make(
   "import",
   {

@@ -23,6 +23,7 @@ import * as StoreUrl from "../StoreUrl.js"
  * `postgres://…`, see {@link StoreUrl.parse}). A roster or a statement batch refers to classes
  * already stored, so a file store's folder must exist; a store that cannot be opened is exit 3.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const writableStore = (
@@ -41,6 +42,7 @@ export const writableStore = (
 /**
  * Reads a file as text (exit 1 with a hint when it cannot be read).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const readText = (path: string, what: string): Effect.Effect<string, CliFailure> =>
@@ -57,7 +59,11 @@ export const readText = (path: string, what: string): Effect.Effect<string, CliF
       )
   })
 
-/** Counts by type as `AttendanceRecorded 7, LeaveGranted 2`. */
+/**
+ * Counts by type as `AttendanceRecorded 7, LeaveGranted 2`.
+ *
+ * @category utils
+ */
 export const countsText = (byType: Readonly<Record<string, number>>): string =>
   Object.entries(byType)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
@@ -70,6 +76,7 @@ const describeIssue = (i: RosterImport.RosterIssue): string =>
 /**
  * The `import-roster` command.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importRoster = Command.make(

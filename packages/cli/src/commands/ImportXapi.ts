@@ -20,6 +20,7 @@ const describeIssue = (i: XapiStatement.XapiIssue): string =>
 /**
  * The `import-xapi` command.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importXapi = Command.make(

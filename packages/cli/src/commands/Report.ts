@@ -20,24 +20,49 @@ import { ledgerOf, load, sourceFlags } from "../Sources.js"
 import { type Meter, setTimings, step, summary } from "../Steps.js"
 import * as TableReport from "../TableReport.js"
 
-/** The output formats of `report`. @since 0.1.0 */
+/**
+ * The output formats of `report`.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const FORMATS = ["table", "json", "csv", "html", "all"] as const
-/** @since 0.1.0 */
+/**
+ * One of {@link FORMATS}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type Format = (typeof FORMATS)[number]
 
-/** `--lang`. @since 0.1.0 */
+/**
+ * `--lang`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const langFlag = Flag.Literals("lang", ["zh", "en"]).pipe(
   Flag.withDescription("Labels: Chinese (zh) or identifiers (en)"),
   Flag.withDefault("zh")
 )
 
-/** `--timings`. @since 0.1.0 */
+/**
+ * `--timings`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const timingsFlag = Flag.Boolean("timings").pipe(
   Flag.withDescription("Print each step's wall time and the peak RSS to stderr, even when not a terminal"),
   Flag.withDefault(false)
 )
 
-/** The `report` command. @since 0.1.0 */
+/**
+ * The `report` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const report = Command.make(
   "report",
   {

@@ -22,6 +22,7 @@ import { langFlag } from "./Report.js"
  * Makes a transcript: folds the first `events` events of the source (all when undefined) and
  * renders the member's page with its verification line.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeTranscript = (
@@ -48,7 +49,12 @@ export const makeTranscript = (
     return { text: full.format === "html" ? renderHtml(t, full) : renderText(t, full), params: full }
   })
 
-/** The `transcript` command. @since 0.1.0 */
+/**
+ * The `transcript` command.
+ *
+ * @category rendering
+ * @since 0.1.0
+ */
 export const transcriptCommand = Command.make(
   "transcript",
   {

@@ -10,7 +10,12 @@ import { invalid, usage } from "../Failure.js"
 import { logBytes, readable } from "../Files.js"
 import { step } from "../Steps.js"
 
-/** The `validate` command. @since 0.1.0 */
+/**
+ * The `validate` command.
+ *
+ * @category rules
+ * @since 0.1.0
+ */
 export const validate = Command.make(
   "validate",
   {

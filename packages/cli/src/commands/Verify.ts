@@ -22,7 +22,12 @@ const firstDifference = (a: string, b: string): number => {
   return 0
 }
 
-/** The `verify` command. @since 0.1.0 */
+/**
+ * The `verify` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const verifyCommand = Command.make(
   "verify",
   {

@@ -17,7 +17,12 @@ import { ledgersOf, load, sourceFlags } from "../Sources.js"
 import { step } from "../Steps.js"
 import { langFlag } from "./Report.js"
 
-/** The comparison as text: transitions, school moves, then every member who changes. @since 0.1.0 */
+/**
+ * The comparison as text: transitions, school moves, then every member who changes.
+ *
+ * @category rendering
+ * @since 0.1.0
+ */
 export const renderText = (r: WhatIf.WhatIfReport, lang: Lang): string => {
   const L = (k: string) => label(lang, k)
   const out: Array<string> = [
@@ -81,7 +86,12 @@ export const renderText = (r: WhatIf.WhatIfReport, lang: Lang): string => {
   return `${out.join("\n")}\n`
 }
 
-/** The `what-if` command. @since 0.1.0 */
+/**
+ * The `what-if` command.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const whatIfCommand = Command.make(
   "what-if",
   {

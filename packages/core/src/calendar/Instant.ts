@@ -76,6 +76,7 @@ const computeInstantMillis = (s: string): number | undefined => {
  * `+00:00`; `-00:00` is rejected because RFC 3339 defines it as "local offset
  * unknown". A timestamp without an offset is rejected.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const InstantSchema = Schema.String.check(
@@ -99,6 +100,7 @@ export const InstantSchema = Schema.String.check(
  * the writer's wall clock (see {@link localDateOfInstantOffset}); compare
  * instants with {@link compareInstants}, not as strings.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Instant = typeof InstantSchema.Type
@@ -106,6 +108,7 @@ export type Instant = typeof InstantSchema.Type
 /**
  * Whether a value is a valid {@link Instant} string.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isInstant = (u: unknown): u is Instant => typeof u === "string" && parseInstantMillis(u) !== undefined
@@ -114,6 +117,7 @@ export const isInstant = (u: unknown): u is Instant => typeof u === "string" && 
  * Parses an ISO 8601 text with an explicit offset into an {@link Instant}, or
  * `undefined` when it is not valid (see {@link InstantSchema}).
  *
+ * @category dates
  * @since 0.1.0
  */
 export const parseInstant = (text: string): Instant | undefined =>
@@ -124,6 +128,7 @@ export const parseInstant = (text: string): Instant | undefined =>
  * fields with integer arithmetic (no `Date` parsing, no process time zone).
  * Fractions finer than a millisecond are truncated.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const epochMillis = (instant: Instant): number => {
@@ -135,6 +140,7 @@ export const epochMillis = (instant: Instant): number => {
 /**
  * Compares two instants in time (not as text): `-1` if `self` is earlier.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const compareInstants = (self: Instant, that: Instant): -1 | 0 | 1 => {
@@ -146,6 +152,7 @@ export const compareInstants = (self: Instant, that: Instant): -1 | 0 | 1 => {
 /**
  * The chronological order of instants.
  *
+ * @category values
  * @since 0.1.0
  */
 export const InstantOrder: order.Order<Instant> = order.make(compareInstants)
@@ -156,6 +163,7 @@ export const InstantOrder: order.Order<Instant> = order.make(compareInstants)
  * `"1970-01-01T08:00:00.000+08:00"`. Throws a `RangeError` for non-integers,
  * offsets beyond ±23:59 or dates outside years 0001–9999.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeInstant = (epochMs: number, offsetMinutes: number = 0): Instant => {
@@ -183,6 +191,7 @@ export const makeInstant = (epochMs: number, offsetMinutes: number = 0): Instant
  * own offset: `"2025-12-31T17:30:00-08:00"` → `"2025-12-31"`. Use
  * {@link localDateIn} for the date in a policy's time zone.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const localDateOfInstantOffset = (instant: Instant): LocalDate => instant.slice(0, 10) as LocalDate

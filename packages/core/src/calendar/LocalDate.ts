@@ -14,11 +14,19 @@ import * as order from "effect/Order"
 
 const MIN_YEAR = 1
 const MAX_YEAR = 9999
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category constants
+ */
 export const MS_PER_DAY = 86_400_000
 
 /** Days from 1970-01-01 to y-m-d (H. Hinnant's days_from_civil). */
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category dates
+ */
 export const daysFromCivil = (y: number, m: number, d: number): number => {
   const yy = m <= 2 ? y - 1 : y
   const era = Math.floor(yy / 400)
@@ -41,16 +49,25 @@ const civilFromDays = (days: number): readonly [number, number, number] => {
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d]
 }
 
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category dates
+ */
 export const pad = (n: number, width: number): string => String(n).padStart(width, "0")
 
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category dates
+ */
 export const formatDate = (y: number, m: number, d: number): LocalDate =>
   `${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}` as LocalDate
 
 /**
  * Whether `year` is a leap year of the proleptic Gregorian calendar.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
@@ -58,12 +75,17 @@ export const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 1
 /**
  * The number of days of a month (`month` is 1–12) of a year.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const daysInMonth = (year: number, month: number): number =>
   month === 2 ? (isLeapYear(year) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
 
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category guards
+ */
 export const isValidYmd = (y: number, m: number, d: number): boolean =>
   Number.isInteger(y) &&
   Number.isInteger(m) &&
@@ -85,7 +107,11 @@ const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
  * A date `YYYY-MM-DD` (years 0001–9999) as an ECMA-262 regular expression for JSON
  * Schema: every month and day of month, February 29 in any year.
  */
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category constants
+ */
 export const JSON_SCHEMA_DATE =
   "(?:000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-" +
   "(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31|02-29)"
@@ -100,6 +126,7 @@ const isLocalDateText = (s: string): boolean => {
  * of the proleptic Gregorian calendar in years 0001–9999 (leap years included:
  * `2024-02-29` is valid, `2025-02-29` and `1900-02-29` are not).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const LocalDateSchema = Schema.String.check(
@@ -119,6 +146,7 @@ export const LocalDateSchema = Schema.String.check(
  * A calendar date `YYYY-MM-DD` without a time zone (a business date). The
  * fixed-width text orders like the dates, so `<` on two values is date order.
  *
+ * @category models
  * @since 0.1.0
  */
 export type LocalDate = typeof LocalDateSchema.Type
@@ -126,6 +154,7 @@ export type LocalDate = typeof LocalDateSchema.Type
 /**
  * Whether a value is a valid {@link LocalDate} string.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isLocalDate = (u: unknown): u is LocalDate => typeof u === "string" && isLocalDateText(u)
@@ -134,6 +163,7 @@ export const isLocalDate = (u: unknown): u is LocalDate => typeof u === "string"
  * Parses `YYYY-MM-DD` into a {@link LocalDate}, or `undefined` when it is not a
  * real date in years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const parseLocalDate = (text: string): LocalDate | undefined =>
@@ -143,6 +173,7 @@ export const parseLocalDate = (text: string): LocalDate | undefined =>
  * Makes a {@link LocalDate} from a year, a month (1–12) and a day; throws a
  * `RangeError` when they do not name a real date in years 0001–9999.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeLocalDate = (year: number, month: number, day: number): LocalDate => {
@@ -153,6 +184,7 @@ export const makeLocalDate = (year: number, month: number, day: number): LocalDa
 /**
  * The year of a date: `yearOfDate("2025-12-31")` is `2025`.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const yearOfDate = (date: LocalDate): number => Number(date.slice(0, 4))
@@ -160,6 +192,7 @@ export const yearOfDate = (date: LocalDate): number => Number(date.slice(0, 4))
 /**
  * The month (1–12) of a date.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const monthOfDate = (date: LocalDate): number => Number(date.slice(5, 7))
@@ -167,6 +200,7 @@ export const monthOfDate = (date: LocalDate): number => Number(date.slice(5, 7))
 /**
  * The day of the month (1–31) of a date.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const dayOfDate = (date: LocalDate): number => Number(date.slice(8, 10))
@@ -174,11 +208,16 @@ export const dayOfDate = (date: LocalDate): number => Number(date.slice(8, 10))
 /**
  * The day number of a date: days since 1970-01-01 (negative before it).
  *
+ * @category dates
  * @since 0.1.0
  */
 export const epochDay = (date: LocalDate): number => daysFromCivil(yearOfDate(date), monthOfDate(date), dayOfDate(date))
 
-/** @internal (shared by the calendar modules; `Calendar` does not export it) */
+/**
+ * @internal (shared by the calendar modules; `Calendar` does not export it)
+ *
+ * @category constructors
+ */
 export const fromEpochDayUnchecked = (days: number): LocalDate | undefined => {
   const [y, m, d] = civilFromDays(days)
   return y >= MIN_YEAR && y <= MAX_YEAR ? formatDate(y, m, d) : undefined
@@ -188,6 +227,7 @@ export const fromEpochDayUnchecked = (days: number): LocalDate | undefined => {
  * The date of a day number (days since 1970-01-01); throws a `RangeError`
  * outside years 0001–9999 or for a non-integer.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromEpochDay = (days: number): LocalDate => {
@@ -199,6 +239,7 @@ export const fromEpochDay = (days: number): LocalDate => {
 /**
  * Compares two dates: `-1` if `self` is earlier, `0` if the same day, `1` if later.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const compareDates = (self: LocalDate, that: LocalDate): -1 | 0 | 1 => (self < that ? -1 : self > that ? 1 : 0)
@@ -206,6 +247,7 @@ export const compareDates = (self: LocalDate, that: LocalDate): -1 | 0 | 1 => (s
 /**
  * The chronological order of dates.
  *
+ * @category values
  * @since 0.1.0
  */
 export const LocalDateOrder: order.Order<LocalDate> = order.make(compareDates)
@@ -214,6 +256,7 @@ export const LocalDateOrder: order.Order<LocalDate> = order.make(compareDates)
  * The date `days` days after `date` (before it when negative). Throws a
  * `RangeError` when `days` is not an integer or the result leaves years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const addDays = (date: LocalDate, days: number): LocalDate => {
@@ -225,6 +268,7 @@ export const addDays = (date: LocalDate, days: number): LocalDate => {
  * The signed number of days from `from` to `to`: `daysBetween(a, b)` is the `n`
  * with `addDays(a, n) === b` (`daysBetween("2024-12-31", "2025-01-01")` is `1`).
  *
+ * @category dates
  * @since 0.1.0
  */
 export const daysBetween = (from: LocalDate, to: LocalDate): number => epochDay(to) - epochDay(from)
@@ -234,6 +278,7 @@ export const daysBetween = (from: LocalDate, to: LocalDate): number => epochDay(
  * becomes February 28 in a non-leap target year. Throws a `RangeError` when the
  * result leaves years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const addYears = (date: LocalDate, years: number): LocalDate => {
@@ -254,6 +299,7 @@ const checkYear = (year: number): void => {
  * January 1 of a year: `startOfYear(2025)` is `"2025-01-01"`. Throws a
  * `RangeError` outside years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const startOfYear = (year: number): LocalDate => {
@@ -266,6 +312,7 @@ export const startOfYear = (year: number): LocalDate => {
  * the closed range `startOfYear(y)..endOfYear(y)`). Throws a `RangeError`
  * outside years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const endOfYear = (year: number): LocalDate => {

@@ -17,6 +17,7 @@ import { formatDate, isValidYmd, type LocalDate, yearOfDate } from "./LocalDate.
  * The default time zone of year attribution: `"Asia/Shanghai"` (UTC+08:00,
  * without daylight saving time since 1992).
  *
+ * @category constants
  * @since 0.1.0
  */
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai"
@@ -46,6 +47,7 @@ const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
  * (IANA names such as `"Asia/Shanghai"`, `"America/New_York"`, `"UTC"`,
  * `"Etc/GMT-8"`; matching is case-insensitive, as in `Intl`).
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isValidTimeZone = (timeZone: string): boolean => {
@@ -61,6 +63,7 @@ export const isValidTimeZone = (timeZone: string): boolean => {
 /**
  * The schema of a time zone identifier accepted by {@link isValidTimeZone}.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const TimeZoneSchema = Schema.String.check(
@@ -85,6 +88,7 @@ export const TimeZoneSchema = Schema.String.check(
  * Throws a `RangeError` for an unknown time zone, or when the local date leaves
  * years 0001–9999.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const localDateIn = (instant: Instant, timeZone: string): LocalDate => {
@@ -119,6 +123,7 @@ export const localDateIn = (instant: Instant, timeZone: string): LocalDate => {
  * `yearIn("2025-12-31T17:30:00-08:00", "Asia/Shanghai")` is `2026`. See
  * {@link localDateIn}.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const yearIn = (instant: Instant, timeZone: string): number => yearOfDate(localDateIn(instant, timeZone))

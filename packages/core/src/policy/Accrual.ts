@@ -50,6 +50,7 @@ export { grantBase, parseGrantId } from "./GrantIds.js"
  * A credit command: `GrantCredit` or `RevokeCredit`, the commands of a credit
  * stream. The credit decider's own type, re-exported (one type, two homes).
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditCommand = CreditDecider.CreditCommand
@@ -57,6 +58,7 @@ export type CreditCommand = CreditDecider.CreditCommand
 /**
  * A grant that the facts call for.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface WantedGrant {
@@ -96,6 +98,7 @@ const minutesBeforeNewYear = (startsAt: Instant, minutes: number, timeZone: stri
 /**
  * The grants that a class's facts call for under a policy set, per member.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const wantedGrants = (c: Facts.ClassFact, policy: PolicySet, onlyMember?: string): Array<WantedGrant> => {
@@ -307,6 +310,7 @@ const NONE: ReadonlyArray<Facts.GrantFact> = []
  * The credit commands still missing for one class: revocations first, then
  * grants, each sorted by member and session. `[]` for an unknown class.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const accrueClass = (facts: Facts.FactsState, classId: string, policy: PolicySet): Array<CreditCommand> => {
@@ -319,6 +323,7 @@ export const accrueClass = (facts: Facts.FactsState, classId: string, policy: Po
  * The credit commands still missing for one member of one class (what an
  * attendance, leave, make-up or correction of that member can change).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const accrueMember = (
@@ -335,6 +340,7 @@ export const accrueMember = (
 /**
  * The credit commands still missing for every class of a fact store (classes by id).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const accrueAll = (facts: Facts.FactsState, policy: PolicySet): Array<CreditCommand> => {
@@ -352,6 +358,7 @@ export const accrueAll = (facts: Facts.FactsState, policy: PolicySet): Array<Cre
  * Folds a log (class and credit events; others are ignored) and returns the
  * credit commands still missing for every class.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const accrue = (events: Iterable<DomainEvent>, policy: PolicySet): Array<CreditCommand> => {
@@ -371,6 +378,7 @@ export const accrue = (events: Iterable<DomainEvent>, policy: PolicySet): Array<
  * rescheduled or cancelled, a withdrawal or the class's completion re-accrues the
  * class. The commands equal what {@link accrueAll} would add at that point.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const reactor = (
@@ -423,6 +431,7 @@ export const reactor = (
  * course): source `external`, id `x:<system>:<reference>` (hashed when long). It
  * counts under the same caps and filters as session credit.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const grantExternal = (
@@ -455,6 +464,7 @@ export const grantExternal = (
  * The events of credit commands (to append to the members' credit streams, or to
  * fold in tests).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toEvents = (commands: ReadonlyArray<CreditCommand>): Array<DomainEvent> =>

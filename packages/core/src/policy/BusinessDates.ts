@@ -40,6 +40,7 @@ const dateCaches = new Map<string, Map<string, LocalDate>>()
  * The business date of an instant in a time zone ({@link Calendar.localDateIn}),
  * memoised per zone (sessions and their grants share instants).
  *
+ * @category dates
  * @since 0.1.0
  */
 export const dateIn = (instant: Instant, timeZone: string): LocalDate => {
@@ -61,6 +62,7 @@ export const dateIn = (instant: Instant, timeZone: string): LocalDate => {
  * The value of a dated history on a date (the last entry whose `from` is on or
  * before it), or `undefined` when none holds yet.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const valueOn = <T>(history: ReadonlyArray<Dated<T>>, date: LocalDate): T | undefined => {
@@ -78,6 +80,7 @@ const sessionOf = (state: FactsState, classId: string, sessionId: string): Sessi
  * (`classes: "full"`) for attendance, leave and corrections, and the credit
  * slice for revocations.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const dateOf = (state: FactsState, event: DomainEvent, timeZone: string): LocalDate | undefined => {
@@ -120,6 +123,7 @@ export const dateOf = (state: FactsState, event: DomainEvent, timeZone: string):
  * Whether a member is on the register on a date (registered on or before it, not
  * deregistered on or before it).
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isRegisteredOn = (m: MemberFact, date: LocalDate): boolean =>
@@ -128,6 +132,7 @@ export const isRegisteredOn = (m: MemberFact, date: LocalDate): boolean =>
 /**
  * The school responsible for a member on a date.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const schoolOn = (m: MemberFact, date: LocalDate): string | undefined => valueOn(m.schools, date)
@@ -135,6 +140,7 @@ export const schoolOn = (m: MemberFact, date: LocalDate): string | undefined => 
 /**
  * A member's trainee categories on a date.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const categoriesOn = (m: MemberFact, date: LocalDate): ReadonlyArray<TraineeCategory> =>
@@ -143,6 +149,7 @@ export const categoriesOn = (m: MemberFact, date: LocalDate): ReadonlyArray<Trai
 /**
  * A member's attended minutes of a session as of a date (0 when none).
  *
+ * @category dates
  * @since 0.1.0
  */
 export const attendedAsOf = (r: MemberSessionFact | undefined, asOf: LocalDate): number =>
@@ -152,6 +159,7 @@ export const attendedAsOf = (r: MemberSessionFact | undefined, asOf: LocalDate):
  * Whether a session was held by a date: not cancelled, and someone's attendance
  * dated on or before it.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isDelivered = (c: ClassFact, sessionId: string, asOf: LocalDate): boolean => {
@@ -168,6 +176,7 @@ export const isDelivered = (c: ClassFact, sessionId: string, asOf: LocalDate): b
  * The sessions of a class held by a date (see {@link isDelivered}), computed in
  * one pass over the records.
  *
+ * @category dates
  * @since 0.1.0
  */
 export const deliveredSessions = (c: ClassFact, asOf: LocalDate): Set<string> => {

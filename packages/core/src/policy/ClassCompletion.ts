@@ -17,6 +17,7 @@ import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
 /**
  * A member's standing in a class as of a date.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemberCompletion {
@@ -47,6 +48,7 @@ export interface MemberCompletion {
 /**
  * The completion of a class as of a date.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ClassCompletionReport {
@@ -71,6 +73,7 @@ const inSpans = (spans: ReadonlyArray<Facts.EnrolmentSpan>, date: LocalDate): bo
  * A member's completion in a class as of a date, or `undefined` when the member
  * was not enrolled by then.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluateMember = (
@@ -182,6 +185,7 @@ export const evaluateMember = (
  * The completion of a class as of a date (members sorted by id), or `undefined`
  * for an unknown class.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluateClass = (
@@ -215,6 +219,7 @@ export const evaluateClass = (
 /**
  * A class-completion query: a class as of a date, optionally one member.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ClassCompletionQuery {
@@ -227,6 +232,7 @@ export interface ClassCompletionQuery {
  * The class-completion projection under a policy set (its completion rule and
  * credit policy). `query` answers `undefined` for an unknown class.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (

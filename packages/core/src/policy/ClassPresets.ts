@@ -28,6 +28,7 @@ const completion = (json: typeof CompletionRule.Encoded): CompletionRule =>
  *
  * Source: **[L]** Tianjin Xiqing (seed article), RULES.md "Course mix".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const xiqing404020: CourseMixRule = mix({
@@ -49,6 +50,7 @@ export const xiqing404020: CourseMixRule = mix({
  *
  * Source: **[L]** Shanghai Fengxian (seed article), RULES.md "Course mix".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const fengxianTwoThirds: CourseMixRule = mix({
@@ -68,6 +70,7 @@ export const fengxianTwoThirds: CourseMixRule = mix({
  *
  * Source: **[N2]** 2015 opinion on party schools, RULES.md "Course mix".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const partySchool7020: CourseMixRule = mix({
@@ -100,6 +103,7 @@ export const partySchool7020: CourseMixRule = mix({
  * Source: **[L]** Sichuan (local practice), RULES.md "Course mix" (which gives
  * only "70% / 20%"; the categories are read as in the 2015 opinion).
  *
+ * @category presets
  * @since 0.2.0
  */
 export const sichuan7020: CourseMixRule = mix({
@@ -131,6 +135,7 @@ export const sichuan7020: CourseMixRule = mix({
  *
  * Source: **[?]** xueshi default (national texts set no completion rule for ordinary members).
  *
+ * @category presets
  * @since 0.1.0
  */
 export const openCompletion: CompletionRule = completion({
@@ -145,6 +150,7 @@ export const openCompletion: CompletionRule = completion({
  *
  * Source: **[N2]** 《干部教育培训工作条例》(2023) Art. 15.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const cadreLeave17: CompletionRule = completion({

@@ -24,6 +24,7 @@ const NonNegativeInt = Schema.Int.check(
  *   is `withdrawn` (or fails, with `leaveRatioExceeded: "fail"`);
  * - `makeUpAllowed`: whether make-ups (补学) stand in for missed sessions.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CompletionRule = Schema.Struct({
@@ -40,6 +41,7 @@ export const CompletionRule = Schema.Struct({
 /**
  * A completion rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CompletionRule = typeof CompletionRule.Type

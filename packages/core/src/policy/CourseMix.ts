@@ -17,6 +17,7 @@ import { PolicyKey } from "./CreditPolicy.js"
 /**
  * The scope of a course-mix rule.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MixScope = Schema.Literals(["class", "module", "schoolYear"])
@@ -24,6 +25,7 @@ export const MixScope = Schema.Literals(["class", "module", "schoolYear"])
 /**
  * The scope of a course-mix rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MixScope = typeof MixScope.Type
@@ -33,6 +35,7 @@ export type MixScope = typeof MixScope.Type
  * delivered minutes (sessions held, i.e. attended by someone, by the as-of date),
  * lessons (sessions not cancelled) or delivered lessons.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MixBasis = Schema.Literals(["scheduledMinutes", "deliveredMinutes", "lessons", "deliveredLessons"])
@@ -40,6 +43,7 @@ export const MixBasis = Schema.Literals(["scheduledMinutes", "deliveredMinutes",
 /**
  * What a share is a share of.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MixBasis = typeof MixBasis.Type
@@ -49,6 +53,7 @@ export type MixBasis = typeof MixBasis.Type
  * that carry one of `tags` (a session counts once) compared with `share`.
  * `tolerance` applies to `==` only: `|actual − share| <= tolerance`.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const MixConstraint = Schema.Struct({
@@ -63,6 +68,7 @@ export const MixConstraint = Schema.Struct({
 /**
  * A course-mix constraint.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MixConstraint = typeof MixConstraint.Type
@@ -71,6 +77,7 @@ export type MixConstraint = typeof MixConstraint.Type
  * A course-mix rule. `appliesTo` narrows the classes in scope (by format, module
  * or the tier of the school that plans them).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CourseMixRule = Schema.Struct({
@@ -92,6 +99,7 @@ export const CourseMixRule = Schema.Struct({
 /**
  * A course-mix rule.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CourseMixRule = typeof CourseMixRule.Type
@@ -99,6 +107,7 @@ export type CourseMixRule = typeof CourseMixRule.Type
 /**
  * One session as the course mix sees it.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MixItem {
@@ -113,6 +122,7 @@ export interface MixItem {
  * exact; the `…Text` fields are percentages for display (`"40.00%"`, deviation in
  * percentage points `"-3.33%"`). Without data (`total` 0) there is no share and no verdict.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ConstraintVerdict {
@@ -134,6 +144,7 @@ export interface ConstraintVerdict {
  * The verdict of a rule: `pass` when every constraint holds, `fail` when one does
  * not, `noData` when the basis total is 0 (an empty scope is neither).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RuleVerdict {
@@ -149,6 +160,7 @@ export interface RuleVerdict {
 /**
  * The amount of an item under a basis.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const basisAmount = (basis: MixBasis, item: MixItem): number => {
@@ -167,6 +179,7 @@ export const basisAmount = (basis: MixBasis, item: MixItem): number => {
 /**
  * Whether a session matches a constraint (its category is listed, or it has a listed tag).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const matchesConstraint = (c: MixConstraint, item: MixItem): boolean =>
@@ -175,6 +188,7 @@ export const matchesConstraint = (c: MixConstraint, item: MixItem): boolean =>
 /**
  * Whether `share op target` holds (with the tolerance for `==`), by cross-multiplication.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const holds = (
@@ -199,6 +213,7 @@ export const holds = (
 /**
  * Evaluates a rule over the sessions in a scope.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluateRule = (rule: CourseMixRule, items: ReadonlyArray<MixItem>): RuleVerdict => {

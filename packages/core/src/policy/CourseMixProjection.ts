@@ -24,6 +24,7 @@ import { fromJsonValue, type Projection, toJsonValue } from "./Projection.js"
 /**
  * What a course-mix query looks at.
  *
+ * @category models
  * @since 0.1.0
  */
 export type MixTarget =
@@ -34,6 +35,7 @@ export type MixTarget =
 /**
  * Minutes and lessons of one category or tag, with their shares of the total.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MixFigures {
@@ -48,6 +50,7 @@ export interface MixFigures {
 /**
  * Minutes and lessons by category (all four, summing to the totals) and by tag.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MixBreakdown {
@@ -60,6 +63,7 @@ export interface MixBreakdown {
 /**
  * A course-mix report.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CourseMixReport {
@@ -74,6 +78,7 @@ export interface CourseMixReport {
 /**
  * A course-mix query.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CourseMixQuery {
@@ -101,6 +106,7 @@ const figures = (minutes: number, lessons: number, totalMinutes: number, totalLe
 /**
  * Minutes and lessons of sessions by category and tag.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const breakdown = (items: ReadonlyArray<MixItem>): MixBreakdown => {
@@ -177,6 +183,7 @@ const ruleApplies = (facts: Facts.FactsState, rule: CourseMixRule, c: Facts.Clas
  * whose `appliesTo` excludes the class is left out; for a module or a
  * school-year, `appliesTo` selects the classes whose sessions count.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluateMix = (
@@ -211,6 +218,7 @@ export const evaluateMix = (
 /**
  * The course-mix projection under a policy set (its `courseMix` rules).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (policy: PolicySet): Projection<Facts.FactsState, CourseMixQuery, CourseMixReport> => ({

@@ -30,6 +30,7 @@ const POLICY_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
  * An identifier inside a policy (a requirement, a cap, a rule): letters, digits,
  * `.`, `_`, `-`, at most 64 characters.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const PolicyKey = Schema.String.check(
@@ -44,6 +45,7 @@ export const PolicyKey = Schema.String.check(
  * (`session` or `external`). An external grant has no class, so it never matches
  * a `formats` list.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const GrantFilter = Schema.Struct({
@@ -56,6 +58,7 @@ export const GrantFilter = Schema.Struct({
 /**
  * Which grants something applies to.
  *
+ * @category models
  * @since 0.1.0
  */
 export type GrantFilter = typeof GrantFilter.Type
@@ -64,6 +67,7 @@ export type GrantFilter = typeof GrantFilter.Type
  * Linear credit: `minutes / minutesPerHour` hours, rounded to a multiple of
  * `step` (`floor` or `nearest`, half up). `standard-45` is 45 minutes, step 0.25, floor.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const LinearRule = Schema.Struct({
@@ -76,6 +80,7 @@ export const LinearRule = Schema.Struct({
 /**
  * Linear credit.
  *
+ * @category models
  * @since 0.1.0
  */
 export type LinearRule = typeof LinearRule.Type
@@ -85,6 +90,7 @@ export type LinearRule = typeof LinearRule.Type
  * minutes reach (none reached: 0). Tiers are listed by increasing `minMinutes`
  * and non-decreasing `hours`.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const TieredRule = Schema.Struct({
@@ -95,6 +101,7 @@ export const TieredRule = Schema.Struct({
 /**
  * Tiered credit.
  *
+ * @category models
  * @since 0.1.0
  */
 export type TieredRule = typeof TieredRule.Type
@@ -105,6 +112,7 @@ export type TieredRule = typeof TieredRule.Type
  * optional linear `otherwise` rule applies (none: 0). The result is never less
  * than what `otherwise` gives, so credit stays monotone in minutes.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const BlocksRule = Schema.Struct({
@@ -117,6 +125,7 @@ export const BlocksRule = Schema.Struct({
 /**
  * Day / half-day blocks.
  *
+ * @category models
  * @since 0.1.0
  */
 export type BlocksRule = typeof BlocksRule.Type
@@ -124,6 +133,7 @@ export type BlocksRule = typeof BlocksRule.Type
 /**
  * How attended minutes become hours.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditRule = Schema.Union([LinearRule, TieredRule, BlocksRule])
@@ -131,6 +141,7 @@ export const CreditRule = Schema.Union([LinearRule, TieredRule, BlocksRule])
 /**
  * How attended minutes become hours.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditRule = typeof CreditRule.Type
@@ -139,6 +150,7 @@ export type CreditRule = typeof CreditRule.Type
  * A yearly cap: grants matching `filter` count for at most `maxHours` a year
  * (by the grant's year), earliest grants first.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditCap = Schema.Struct({
@@ -150,6 +162,7 @@ export const CreditCap = Schema.Struct({
 /**
  * A yearly cap.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditCap = typeof CreditCap.Type
@@ -161,6 +174,7 @@ export type CreditCap = typeof CreditCap.Type
  * taken to attend from the start), the earlier year's part rounded down to
  * `step`, the later year getting the rest.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const YearSplit = Schema.Union([
@@ -171,6 +185,7 @@ export const YearSplit = Schema.Union([
 /**
  * How a session that crosses New Year is attributed.
  *
+ * @category models
  * @since 0.1.0
  */
 export type YearSplit = typeof YearSplit.Type
@@ -189,6 +204,7 @@ export type YearSplit = typeof YearSplit.Type
  * - `carryOver`: surplus hours of a calendar year above a requirement's hours,
  *   up to `maxHours` (absent: all of it), count in the next year (never carried twice).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const CreditPolicy = Schema.Struct({
@@ -206,6 +222,7 @@ export const CreditPolicy = Schema.Struct({
 /**
  * A credit policy.
  *
+ * @category models
  * @since 0.1.0
  */
 export type CreditPolicy = typeof CreditPolicy.Type
@@ -223,6 +240,7 @@ const linearHours = (rule: LinearRule, minutes: number): Hours.Hours => {
  * The hours a credit rule gives for `minutes` attended minutes of one session.
  * Monotone in `minutes`; 0 for 0 minutes.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const hoursOf = (rule: CreditRule, minutes: number): Hours.Hours => {
@@ -249,6 +267,7 @@ export const hoursOf = (rule: CreditRule, minutes: number): Hours.Hours => {
  * `sessionMinutes` minutes: 0 below the minimum attended share, else
  * {@link hoursOf}. Never more than `sessionCredit(policy, sessionMinutes)`.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const sessionCredit = (
@@ -266,6 +285,7 @@ export const sessionCredit = (
 /**
  * Whether a grant (its mode, category, source kind and class format) matches a filter.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const matchesFilter = (
@@ -282,6 +302,7 @@ export const matchesFilter = (
  * The first field of a filter that a grant fails (`"modes"`, `"categories"`,
  * `"formats"`, `"sources"`), or `undefined` when it matches.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const firstMismatch = (
@@ -320,6 +341,7 @@ export const firstMismatch = (
  * the policy's `yearSplit`: `minutesBefore` attended minutes fall before midnight
  * (of the `attended` total). Returns `[earlier, later]`, summing to `total`.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const splitCredit = (

@@ -23,6 +23,7 @@ const credit = (json: typeof CreditPolicy.Encoded): CreditPolicy => Schema.decod
  * (RULES.md, "Credit determination"); 45 minutes is the customary class period,
  * chosen by xueshi as its default.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const standard45: CreditPolicy = credit({
@@ -40,6 +41,7 @@ export const standard45: CreditPolicy = credit({
  *
  * Source: **[L]** Yunnan online academy (2024), RULES.md "Credit determination".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const yunnanTiers: CreditPolicy = credit({
@@ -66,6 +68,7 @@ export const yunnanTiers: CreditPolicy = credit({
  *
  * Source: **[L]** institution rule (Anhui, 2018), RULES.md "Credit determination".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const fullDay8: CreditPolicy = credit({
@@ -90,6 +93,7 @@ export const fullDay8: CreditPolicy = credit({
  *
  * Source: **[L]** Nanjing cadres, RULES.md "Credit determination".
  *
+ * @category presets
  * @since 0.1.0
  */
 export const nanjing6: CreditPolicy = credit({

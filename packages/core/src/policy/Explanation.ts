@@ -17,6 +17,7 @@ import * as Hours from "../Hours.js"
  * - `cap`: the yearly cap `capId` (at most `maxHours` in `year`) was reached;
  * - `revoked`: the grant was revoked (with the revocation's reason).
  *
+ * @category models
  * @since 0.1.0
  */
 export type ExclusionReason =
@@ -32,6 +33,7 @@ export type ExclusionReason =
 /**
  * A grant as the explanation lists it.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface GrantLine {
@@ -49,6 +51,7 @@ export interface GrantLine {
 /**
  * A grant that counts: `hours` of its `granted` hours (less when a cap cut it).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CountedGrant extends GrantLine {
@@ -58,6 +61,7 @@ export interface CountedGrant extends GrantLine {
 /**
  * A grant, or the part of one, that does not count: `hours` of it, and why.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ExcludedGrant extends GrantLine {
@@ -70,6 +74,7 @@ export interface ExcludedGrant extends GrantLine {
  * appears in both, with the counted and the excluded part), hours carried over
  * from the previous year, and grants after the as-of date (`later`, not listed).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Explanation {
@@ -81,6 +86,7 @@ export interface Explanation {
 /**
  * Where a grant comes from, as text: `class C1 session S1` or `external 网院 #42`.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const describeSource = (source: CreditSource): string =>
@@ -91,6 +97,7 @@ export const describeSource = (source: CreditSource): string =>
 /**
  * Why a grant is excluded, as text.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const describeReason = (reason: ExclusionReason): string => {
@@ -112,6 +119,7 @@ export const describeReason = (reason: ExclusionReason): string => {
  * - 1.00 h  2025-05-02  external 网院 42: cap online: at most 8.00 h in 2025, already reached
  * ```
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const render = (e: Explanation): Array<string> => {

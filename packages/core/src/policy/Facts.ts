@@ -48,6 +48,7 @@ export { factKey, keyedFacts } from "./KeyedFacts.js"
 /**
  * A school and its quota claims by year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SchoolFact {
@@ -61,6 +62,7 @@ export interface SchoolFact {
 /**
  * A value that holds from a date on (`null`: from the start).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Dated<T> {
@@ -71,6 +73,7 @@ export interface Dated<T> {
 /**
  * A member: registration date, schools and categories over time, exemptions.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemberFact {
@@ -86,6 +89,7 @@ export interface MemberFact {
 /**
  * A session of a class (its current schedule).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SessionFact {
@@ -102,6 +106,7 @@ export interface SessionFact {
 /**
  * What a member did about one session: attended (minutes, date), leave, make-up.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface MemberSessionFact {
@@ -113,6 +118,7 @@ export interface MemberSessionFact {
 /**
  * An enrolment span (`to`: the withdrawal date).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EnrolmentSpan {
@@ -123,6 +129,7 @@ export interface EnrolmentSpan {
 /**
  * A class: its plan, sessions, enrolments and per-member records.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ClassFact {
@@ -142,6 +149,7 @@ export interface ClassFact {
 /**
  * A credit grant as recorded, with its business date and whether it was revoked.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface GrantFact {
@@ -166,6 +174,7 @@ export interface GrantFact {
  * records) and credit ledger of a log. There is one shape and it is always
  * whole, so any projection's state answers every query and feeds accrual.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface FactsState {
@@ -179,6 +188,7 @@ export interface FactsState {
 /**
  * A fresh, empty fact store.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const emptyFacts = (): FactsState => ({
@@ -221,6 +231,7 @@ const recordOf = (c: ClassFact, memberId: string, sessionId: string): MemberSess
  * about unknown schools, members, classes or sessions are ignored (a partial log
  * folds without error).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const applyFact = (state: FactsState, event: DomainEvent, timeZone: string): FactsState => {
@@ -424,6 +435,7 @@ export const applyFact = (state: FactsState, event: DomainEvent, timeZone: strin
  * A dater: folds a log and tells the business date of each event as it comes
  * (`undefined` for undated plan facts). Feed it every event in log order.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const makeDater = (
@@ -441,6 +453,7 @@ export const makeDater = (
  * The events of a log dated on or before `asOf` (undated plan facts included),
  * in log order: replaying them and asking as of `asOf` answers like the whole log.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventsUpTo = <E extends DomainEvent>(

@@ -28,6 +28,7 @@ const hash = (text: string): string => {
 /**
  * The revision-free id of a session grant (see the module doc).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const grantBase = (
@@ -48,6 +49,7 @@ const REVISION = /^(.*):r(\d+)$/
  * Splits a grant id into its base and revision (`undefined` for ids that
  * accrual did not make).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parseGrantId = (id: string): { readonly base: string; readonly revision: number } | undefined => {
@@ -59,6 +61,7 @@ export const parseGrantId = (id: string): { readonly base: string; readonly revi
  * The id of a grant of credit earned elsewhere: `x:<system>:<reference>`, hashed
  * to `x:#<16 hex>` when longer than accrual's ids may be.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const externalGrantId = (system: string, reference: string): string => {

@@ -19,6 +19,7 @@ import { fromJsonValue, toJsonValue } from "./Projection.js"
  * make-ups in a class) or `grant:<memberId>/<grantId>` (ids never hold `/`
  * before the grant id).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const factKey = (event: DomainEvent): string => {
@@ -60,6 +61,7 @@ const pair = (id: string): readonly [string, string] | undefined => {
  * members' records are entries of their own, and so is every grant. Decoding
  * puts every map's entries in key order, as `decodeState(encodeState(s))` does.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const keyedFacts: KeyedEntries<FactsState> = {

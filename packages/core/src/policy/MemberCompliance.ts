@@ -42,6 +42,7 @@ import { type DateWindow, monthsLeft, type Requirement, type Threshold, windowFo
 /**
  * A compliance status.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ComplianceStatus = "met" | "onTrack" | "behind" | "notMet" | "exempt" | "notApplicable"
@@ -51,6 +52,7 @@ export type ComplianceStatus = "met" | "onTrack" | "behind" | "notMet" | "exempt
  * `hours` measure, counts for `days` and `trainings`; `proRated` gives the months
  * a mid-window joiner was held to.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ThresholdResult {
@@ -65,6 +67,7 @@ export interface ThresholdResult {
 /**
  * A member's compliance with one requirement as of a date.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ComplianceAnswer {
@@ -262,6 +265,7 @@ const notApplicable = (
  * A member's compliance with a requirement as of a date; `year` picks the
  * calendar year or cycle (default: the as-of date's).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluate = (
@@ -379,6 +383,7 @@ export const evaluate = (
  * A compliance query: a member as of a date, every requirement of the policy set
  * (or one), for the as-of date's year (or `year`).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ComplianceQuery {
@@ -393,6 +398,7 @@ export interface ComplianceQuery {
  * fact store (members' dated schools and categories, exemptions, class plans
  * for format filters, the credit ledgers), as every projection's is.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (

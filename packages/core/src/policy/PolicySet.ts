@@ -21,6 +21,7 @@ import { Requirement } from "./Requirement.js"
  * - `timeZone`: year attribution and business dates (default `Asia/Shanghai`);
  * - `credit`, `requirements`, `courseMix`, `completion`: the four policy kinds.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const PolicySet = Schema.Struct({
@@ -40,6 +41,7 @@ export const PolicySet = Schema.Struct({
 /**
  * A policy set.
  *
+ * @category models
  * @since 0.1.0
  */
 export type PolicySet = typeof PolicySet.Type
@@ -47,6 +49,7 @@ export type PolicySet = typeof PolicySet.Type
 /**
  * The JSON form of a policy set (what a policy file holds).
  *
+ * @category models
  * @since 0.1.0
  */
 export type PolicySetJson = typeof PolicySet.Encoded
@@ -55,6 +58,7 @@ export type PolicySetJson = typeof PolicySet.Encoded
  * A policy file is rejected: `path` names the bad field (`credit.rule.step`,
  * `requirements.0.thresholds.1.min`, or empty for the whole value).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class PolicyError extends Schema.TaggedError<PolicyError>()("PolicyError", {
@@ -143,6 +147,7 @@ const semanticError = (p: PolicySet): PolicyError | undefined => {
  * schema cannot express (unique ids, increasing tiers, shares within 0..1).
  * Fails with a {@link PolicyError} naming the path of the first bad field.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodePolicySet = (json: unknown): Result.Result<PolicySet, PolicyError> => {
@@ -159,6 +164,7 @@ export const decodePolicySet = (json: unknown): Result.Result<PolicySet, PolicyE
 /**
  * Parses the text of a policy file (JSON) into a policy set, or a {@link PolicyError}.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const parsePolicySet = (text: string): Result.Result<PolicySet, PolicyError> => {
@@ -174,6 +180,7 @@ export const parsePolicySet = (text: string): Result.Result<PolicySet, PolicyErr
 /**
  * Decodes a policy set, throwing its {@link PolicyError} (for presets and tests).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const decodePolicySetSync = (json: unknown): PolicySet => {
@@ -186,6 +193,7 @@ export const decodePolicySetSync = (json: unknown): PolicySet => {
  * The JSON form of a policy set (hours as decimal numbers); `decodePolicySet`
  * reads it back to an equal value.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodePolicySet = (policy: PolicySet): PolicySetJson => encode(policy)
@@ -193,6 +201,7 @@ export const encodePolicySet = (policy: PolicySet): PolicySetJson => encode(poli
 /**
  * The key a policy set is known by in grants and reports: `id@version`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const policyKey = (policy: PolicySet): string => `${policy.id}@${policy.version}`

@@ -47,6 +47,7 @@ const encodeCompletion = Schema.encodeSync(CompletionRule)
  * policy file. Defaults: credit `standard-45`, completion `open-completion`, no
  * course-mix rules, time zone `Asia/Shanghai`.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const composePolicySet = (parts: {
@@ -82,6 +83,7 @@ export const composePolicySet = (parts: {
  *
  * Source: **[N]** 《中国共产党党员教育管理工作条例》(2019) Art. 20, Art. 23.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const national2019: PolicySet = composePolicySet({
@@ -98,6 +100,7 @@ export const national2019: PolicySet = composePolicySet({
  *
  * Source: **[N2]** 《干部教育培训工作条例》(2023) Art. 14, Art. 15.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const cadre2023: PolicySet = composePolicySet({
@@ -117,6 +120,7 @@ export const cadre2023: PolicySet = composePolicySet({
  * Source: the presets it composes (each with its own source); the course mix is
  * **[L]**, a local example, never the default.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const xiqingDistrict: PolicySet = composePolicySet({
@@ -131,6 +135,7 @@ export const xiqingDistrict: PolicySet = composePolicySet({
 /**
  * Every preset by its id, with its kind.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const presets = {
@@ -158,6 +163,7 @@ export const presets = {
 /**
  * The id of a preset.
  *
+ * @category models
  * @since 0.1.0
  */
 export type PresetId = keyof typeof presets

@@ -37,6 +37,7 @@ import type { DomainEvent } from "../Events.js"
 /**
  * A projection: a pure fold with a serialisable state and as-of queries.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Projection<State, Query, Answer> {
@@ -63,6 +64,7 @@ export interface Projection<State, Query, Answer> {
  * records changed. Law: `decodeEntries` of every key's `encodeEntry` answers
  * every query like the state.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface KeyedEntries<State> {
@@ -75,6 +77,7 @@ export interface KeyedEntries<State> {
  * Folds records into a projection, starting from a fresh `initial` state (or `from`,
  * which is then updated in place).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const foldProjection = <State, Query, Answer>(
@@ -106,6 +109,7 @@ const compareKeys = (a: unknown, b: unknown): number => {
  * and a `Set` `{ "$set": [value, …] }`, entries sorted by key; `undefined`
  * object fields are dropped.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toJsonValue = (u: unknown): unknown => {
@@ -131,6 +135,7 @@ export const toJsonValue = (u: unknown): unknown => {
 /**
  * The inverse of {@link toJsonValue}: rebuilds `Map`s and `Set`s.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromJsonValue = (u: unknown): unknown => {

@@ -26,6 +26,7 @@ const PositiveInt = Schema.Int.check(
  * - `sinceJoining`: the `years` years from the member's `joinedOn`;
  * - `once`: the member's whole record, no end (a gate such as the candidate's 24 hours).
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Window = Schema.Union([
@@ -39,6 +40,7 @@ export const Window = Schema.Union([
 /**
  * The window a requirement is measured over.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Window = typeof Window.Type
@@ -47,6 +49,7 @@ export type Window = typeof Window.Type
  * One threshold: at least `hours` credit hours, `days` distinct training days, or
  * `trainings` distinct classes, counting only grants that also match `counts`.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Threshold = Schema.Union([
@@ -58,6 +61,7 @@ export const Threshold = Schema.Union([
 /**
  * One threshold.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Threshold = typeof Threshold.Type
@@ -76,6 +80,7 @@ export type Threshold = typeof Threshold.Type
  *   the window by the whole months left, join month included (rounded up);
  *   `none` keeps the full requirement.
  *
+ * @category schemas
  * @since 0.1.0
  */
 export const Requirement = Schema.Struct({
@@ -95,6 +100,7 @@ export const Requirement = Schema.Struct({
 /**
  * A requirement.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Requirement = typeof Requirement.Type
@@ -102,6 +108,7 @@ export type Requirement = typeof Requirement.Type
 /**
  * A window of dates: `from` to `to` inclusive (`to` absent: open-ended).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface DateWindow {
@@ -118,6 +125,7 @@ const EARLIEST = "0001-01-01" as LocalDate
  * has none (a `sinceJoining` window without `joinedOn`). `year` picks the
  * calendar year (or cycle) to look at; by default the year of `asOf`.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const windowFor = (
@@ -157,6 +165,7 @@ export const windowFor = (
  * included, and the window's whole months: a member joining on 2025-07-15 has
  * 6 of the 12 months of 2025.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const monthsLeft = (

@@ -35,6 +35,7 @@ const MEMBERS = [
  *
  * Source: **[N]** 《中国共产党党员教育管理工作条例》(2019) Art. 20 and Art. 23.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const annual32: Requirement = requirement({
@@ -56,6 +57,7 @@ export const annual32: Requirement = requirement({
  *
  * Source: **[N2]** a national training plan (not in the 2019 regulation), RULES.md.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const secretary56: Requirement = requirement({
@@ -80,6 +82,7 @@ export const secretary56: Requirement = requirement({
  *
  * Source: **[N2]** 《中国共产党发展党员工作细则》(2014) Art. 17.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const candidate24hOr3d: Requirement = requirement({
@@ -104,6 +107,7 @@ export const candidate24hOr3d: Requirement = requirement({
  *
  * Source: **[N2]** 《干部教育培训工作条例》(2023) Art. 14.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const cadreAnnual: Requirement = requirement({
@@ -129,6 +133,7 @@ export const cadreAnnual: Requirement = requirement({
  *
  * Source: **[N2]** 《干部教育培训工作条例》(2023) Art. 14.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const cadre5y: Requirement = requirement({
@@ -153,6 +158,7 @@ export const cadre5y: Requirement = requirement({
  *
  * Source: **[N2]** RULES.md, requirement `new-member`.
  *
+ * @category presets
  * @since 0.1.0
  */
 export const newMember: Requirement = requirement({

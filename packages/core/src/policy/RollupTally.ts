@@ -49,6 +49,7 @@ interface Tally {
 /**
  * A roll-up kept by key over one fact store.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupTally {
@@ -75,6 +76,7 @@ const subtract = (into: FiguresBySchool, entries: ReadonlyArray<Entry>) => {
 /**
  * A tally under a policy set, empty.
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (policy: PolicySet): RollupTally => {

@@ -36,6 +36,7 @@ import type { Requirement } from "./Requirement.js"
 /**
  * The additive figures of a school (own) or a subtree (total).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupFigures {
@@ -58,6 +59,7 @@ export interface RollupFigures {
  * The rates derived from a subtree's totals: compliance is `met / (applicable −
  * exempt)`, delivery `traineeTimes / claimedTraineeTimes` (absent when the base is 0).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupRates {
@@ -72,6 +74,7 @@ export interface RollupRates {
 /**
  * A school in the roll-up tree.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SchoolNode {
@@ -88,6 +91,7 @@ export interface SchoolNode {
  * A roll-up report: the trees (one per root school, normally the district) and
  * what belongs to no registered school.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupReport {
@@ -102,6 +106,7 @@ export interface RollupReport {
  * A roll-up query: a year as of a date; compliance under one requirement of the
  * policy set (default: its first).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupQuery {
@@ -113,6 +118,7 @@ export interface RollupQuery {
 /**
  * A writable copy of a figures type.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -120,6 +126,7 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 /**
  * Figures of nothing.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const zeroFigures = (): Mutable<RollupFigures> => ({
@@ -143,6 +150,7 @@ const FIELDS = Object.keys(zeroFigures()) as Array<keyof RollupFigures>
 /**
  * The sum of figures, field by field.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const addFigures = (a: RollupFigures, b: RollupFigures): RollupFigures => {
@@ -166,6 +174,7 @@ const ratesOf = (t: RollupFigures): RollupRates => {
  * none), placed when the roll-up is built (a school that is not registered
  * counts as unplaced).
  *
+ * @category models
  * @since 0.1.0
  */
 export type AddFigure = (schoolId: string | undefined, field: keyof RollupFigures, n: number) => void
@@ -174,6 +183,7 @@ export type AddFigure = (schoolId: string | undefined, field: keyof RollupFigure
  * The reference of a roll-up query: the year, the as-of date, the reference
  * date (the as-of date, or December 31 if earlier) and the requirement.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RollupBasis {
@@ -187,6 +197,7 @@ export interface RollupBasis {
 /**
  * The basis of a query under a policy set.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const basisOf = (policy: PolicySet, q: RollupQuery): RollupBasis => {
@@ -204,6 +215,7 @@ export const basisOf = (policy: PolicySet, q: RollupQuery): RollupBasis => {
  * grant's date. They depend on the member's own facts only (and the classes
  * behind their grants).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const memberFigures = (
@@ -247,6 +259,7 @@ export const memberFigures = (
  * the year, whether it was held in the year (its first delivered session), and
  * its trainee-times of the year (members by their first attendance or make-up).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const classFigures = (c: Facts.ClassFact, basis: RollupBasis, add: AddFigure): void => {
@@ -278,6 +291,7 @@ export const classFigures = (c: Facts.ClassFact, basis: RollupBasis, add: AddFig
 /**
  * Figures by school id as the facts name them (`undefined`: none).
  *
+ * @category models
  * @since 0.1.0
  */
 export type FiguresBySchool = Map<string | undefined, Mutable<RollupFigures>>
@@ -285,6 +299,7 @@ export type FiguresBySchool = Map<string | undefined, Mutable<RollupFigures>>
 /**
  * An adder into figures by school id.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const adderInto =
@@ -303,6 +318,7 @@ export const adderInto =
  * id): places them (a school that is not registered counts as unplaced), adds
  * the quotas of the year and sums along the tree.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const buildRollup = (facts: Facts.FactsState, basis: RollupBasis, bySchool: FiguresBySchool): RollupReport => {
@@ -357,6 +373,7 @@ export const buildRollup = (facts: Facts.FactsState, basis: RollupBasis, bySchoo
  * The ids whose member figures may be non-zero: registered members and
  * holders of credit.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const figureMemberIds = (facts: Facts.FactsState): Set<string> => {
@@ -370,6 +387,7 @@ export const figureMemberIds = (facts: Facts.FactsState): Set<string> => {
  * answers under the roll-up's requirement at the reference date, already
  * computed (the district report does); the others are evaluated here.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const evaluateRollup = (
@@ -390,6 +408,7 @@ export const evaluateRollup = (
  * The school roll-up projection under a policy set. It keeps every slice of
  * the facts (schools, members, classes, credit).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const make = (policy: PolicySet): Projection<Facts.FactsState, RollupQuery, RollupReport> => ({

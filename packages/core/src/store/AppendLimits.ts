@@ -67,6 +67,7 @@ const exactLength = (value: unknown): number => {
  * first that breaks one fails the append (`event.schema` at `data`,
  * `envelope.field` at `meta`).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkEvents = (stream: string, events: ReadonlyArray<EventToAppend>): EventEncodingError | undefined => {

@@ -18,6 +18,7 @@ import { DuplicateEventConflict, EventEncodingError, WrongExpectedVersion } from
 /**
  * Checks an expected version against a stream's current version (0: no stream).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkExpectedVersion = (
@@ -39,6 +40,7 @@ export const checkExpectedVersion = (
 /**
  * Where an event id is stored.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StoredIdLocation {
@@ -51,6 +53,7 @@ export interface StoredIdLocation {
  * What to do with an append given the ids already stored: write it (`new`),
  * answer a retry with the original result (`retry`), or refuse it.
  *
+ * @category models
  * @since 0.1.0
  */
 export type IdempotencyVerdict =
@@ -64,6 +67,7 @@ export type IdempotencyVerdict =
  * versions in the same order, it is a retry; anything between is a conflict, as
  * is an id repeated within the append.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkIdempotency = (
@@ -120,6 +124,7 @@ export const checkIdempotency = (
 /**
  * A record of an append as stored: a {@link LogRecord} with its version and position.
  *
+ * @category models
  * @since 0.1.0
  */
 export type AppendedRecord = LogRecord & { readonly version: number; readonly position: number }
@@ -130,6 +135,7 @@ export type AppendedRecord = LogRecord & { readonly version: number; readonly po
  * `codec.encodeLine(records[i])`, byte for byte), so that an adapter that
  * persists lines need not encode them again.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EncodedAppend {
@@ -287,6 +293,7 @@ const encodeTwoPasses = ({
  * (`codec.encodeLine`) are what adapters persist; {@link encodeAppendWire}
  * answers them too. The first failing event fails the whole append.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeAppend = (
@@ -304,6 +311,7 @@ export const encodeAppend = (
  * (see {@link EncodedAppend}): what an adapter that writes lines persists, with
  * `JSON.stringify`, instead of encoding the records again.
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const encodeAppendWire = (

@@ -11,6 +11,7 @@ import type { ReadError } from "./StoreErrors.js"
  * Named checkpoints (global positions) with compare-and-set. A checkpoint that
  * was never set reads as 0.
  *
+ * @category services
  * @since 0.1.0
  */
 export class CheckpointStore extends Context.Service<
@@ -26,6 +27,7 @@ export class CheckpointStore extends Context.Service<
  * A projection's persisted state and the checkpoint it reflects, saved together.
  * `state` is the projection's own JSON encoding of its state.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ProjectionSnapshot {
@@ -37,6 +39,7 @@ export interface ProjectionSnapshot {
  * A keyed projection state as saved: its checkpoint and its entries (key → the
  * projection's JSON encoding of that entry), sorted by key.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface KeyedSnapshot {
@@ -49,6 +52,7 @@ export interface KeyedSnapshot {
  * written (key → JSON value), the keys removed, and the checkpoint they reach.
  * A key is in at most one of `changed` and `removed`.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface KeyedChanges {
@@ -69,6 +73,7 @@ export interface KeyedChanges {
  * (`save`/`load`), with its own checkpoint; `reset` removes both. A store
  * without them runs every projection with whole-state saves.
  *
+ * @category services
  * @since 0.1.0
  */
 export class ProjectionStore extends Context.Service<
@@ -111,6 +116,7 @@ export class ProjectionStore extends Context.Service<
 /**
  * A stream snapshot: a decider's state at a version, in the decider's JSON encoding.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StreamSnapshot {
@@ -122,6 +128,7 @@ export interface StreamSnapshot {
  * Stream snapshots for command handling. Optional and never required for
  * correctness: a missing or stale snapshot only means a longer replay.
  *
+ * @category services
  * @since 0.1.0
  */
 export class SnapshotStore extends Context.Service<

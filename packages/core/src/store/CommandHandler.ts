@@ -38,6 +38,7 @@ import type { AppendError, ReadError, WrongExpectedVersion } from "./StoreErrors
 /**
  * How a decider's state is snapshotted.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SnapshotPolicy<State> {
@@ -53,6 +54,7 @@ export interface SnapshotPolicy<State> {
 /**
  * Options of {@link handle}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface HandleOptions<Command, State> {
@@ -81,6 +83,7 @@ export interface HandleOptions<Command, State> {
 /**
  * The outcome of a handled command.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface HandleResult<Event, State> {
@@ -100,6 +103,7 @@ export interface HandleResult<Event, State> {
 /**
  * The errors of {@link handle}.
  *
+ * @category models
  * @since 0.1.0
  */
 export type HandleError = RuleViolation | AppendError
@@ -108,6 +112,7 @@ export type HandleError = RuleViolation | AppendError
  * The default retry schedule after `WrongExpectedVersion`: exponential from
  * 5 ms, jittered, at most 8 retries.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const defaultRetry: Schedule.Schedule<unknown, WrongExpectedVersion> = Schedule.exponential("5 millis").pipe(
@@ -119,6 +124,7 @@ export const defaultRetry: Schedule.Schedule<unknown, WrongExpectedVersion> = Sc
  * A stream's state and version: from the snapshot (if a policy and a
  * `SnapshotStore` are present and the snapshot is usable) plus the events after it.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const load = <Command, Event, State>(
@@ -185,6 +191,7 @@ const isDomainCommand = (command: unknown): command is Parameters<typeof eventOf
  * Loads the other streams a domain command refers to and checks its references
  * (see `References`); other commands have none.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const loadReferences = (command: unknown): Effect.Effect<ReferenceCheck, ReadError, EventStore> =>
@@ -218,6 +225,7 @@ const withFacts = <Command>(command: Command, facts: ReferencedFacts | undefined
 /**
  * Handles a command on a stream (see the module docs).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const handle = <Command, Event extends DomainEvent, State>(
@@ -283,6 +291,7 @@ export const handle = <Command, Event extends DomainEvent, State>(
  * Handles a domain command on the stream it is addressed to, with that stream
  * kind's decider (`RecordAttendance` on `class-<classId>`, …).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const handleCommand = (
@@ -297,6 +306,7 @@ export const handleCommand = (
  * The namespace of xueshi's deterministic event ids: the RFC 9562 name-based
  * UUID (v5) of the DNS name `event-id.xueshi` (`v5("event-id.xueshi", v5.DNS)`).
  *
+ * @category constants
  * @since 0.2.0
  */
 export const EVENT_ID_NAMESPACE = "d644ad9d-43c5-5273-a9e2-6133a48c5509"
@@ -313,6 +323,7 @@ export const EVENT_ID_NAMESPACE = "d644ad9d-43c5-5273-a9e2-6133a48c5509"
  * first of the third group): `5` for these ids, `8` for the legacy ones (see
  * {@link eventIdVersion}).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventIdFrom = (key: string): string => uuidV5(key, EVENT_ID_NAMESPACE)
@@ -339,6 +350,7 @@ const fnv = (text: string, seed: number): number => {
  * ids, so a command first appended before 0.2.0 and retried after is a retry
  * only with this id.
  *
+ * @category utils
  * @since 0.2.0
  */
 export const legacyEventIdFrom = (key: string): string => {
@@ -356,6 +368,7 @@ export const legacyEventIdFrom = (key: string): string => {
  * {@link eventIdFrom}, `8` for the legacy ones of {@link legacyEventIdFrom},
  * `4` for random ones (importers, users), `undefined` when it is not a UUID.
  *
+ * @category utils
  * @since 0.2.0
  */
 export const eventIdVersion = (id: string): number | undefined => (uuidValidate(id) ? uuidVersion(id) : undefined)

@@ -37,6 +37,7 @@ import { type ProjectionRunner, type RunnerOptions, startWith } from "./Projecti
  * `react` may update the state in place. Its `initial` has the one shape of
  * every fold's initial state (see `Projection`): a fresh state on every read.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Reaction<State> {
@@ -52,6 +53,7 @@ export interface Reaction<State> {
 
 /**
  * @deprecated use {@link Reaction} (`Accrual` also names the credit-determination module).
+ * @category models
  * @since 0.1.0
  */
 export type Accrual<State> = Reaction<State>
@@ -59,6 +61,7 @@ export type Accrual<State> = Reaction<State>
 /**
  * A reaction without state: each record maps to its commands.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const stateless = (
@@ -77,6 +80,7 @@ export const stateless = (
 /**
  * Options of the reactor.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReactorOptions extends RunnerOptions {
@@ -88,6 +92,7 @@ export interface ReactorOptions extends RunnerOptions {
  * The id of the event a credit command appends: deterministic, from the stream,
  * the grant id and the kind of change.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const creditEventId = (command: CreditCommand): string =>
@@ -99,6 +104,7 @@ export const creditEventId = (command: CreditCommand): string =>
  * Handles one credit command; a grant or a revocation that is already in the
  * ledger counts as done. Answers whether it appended anything.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const applyCreditCommand = (
@@ -125,6 +131,7 @@ export const applyCreditCommand = (
  * Starts the reactor in the current scope (closing it stops the reactor and
  * releases its lease). The returned runner's state is the reaction's state.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const start = <State>(

@@ -15,6 +15,7 @@ import type { AppendError, ReadError } from "./StoreErrors.js"
  * has no event), `streamExists` (it has at least one), or an exact version (the
  * stream's current version; `0` is the same as `noStream`).
  *
+ * @category models
  * @since 0.1.0
  */
 export type ExpectedVersion = "any" | "noStream" | "streamExists" | number
@@ -23,6 +24,7 @@ export type ExpectedVersion = "any" | "noStream" | "streamExists" | number
  * An event to append, with what the caller knows about it. With an `id`,
  * re-appending the same events is an idempotent no-op.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EventToAppend {
@@ -37,6 +39,7 @@ export interface EventToAppend {
 /**
  * A stored event: a log record whose version and global position are known.
  *
+ * @category models
  * @since 0.1.0
  */
 export type StoredEvent = LogRecord & { readonly version: number; readonly position: number }
@@ -45,6 +48,7 @@ export type StoredEvent = LogRecord & { readonly version: number; readonly posit
  * The result of an append: the stream's version after it and the global
  * positions of the appended events, in order.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface AppendResult {
@@ -61,6 +65,7 @@ export interface AppendResult {
  * from `from` (default the last version) down to `to` (default 1). A missing
  * stream or an empty range reads as an empty stream.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadStreamOptions {
@@ -73,6 +78,7 @@ export interface ReadStreamOptions {
 /**
  * A filter of the global log: stream categories and event types (each absent = all).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EventFilter {
@@ -84,6 +90,7 @@ export interface EventFilter {
  * How to read the global log: events with a position greater than `after`
  * (a checkpoint; default 0, the start), at most `limit`, optionally filtered.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ReadAllOptions extends EventFilter {
@@ -94,6 +101,7 @@ export interface ReadAllOptions extends EventFilter {
 /**
  * How to subscribe: from after a checkpoint, optionally filtered.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SubscribeOptions extends EventFilter {
@@ -113,6 +121,7 @@ export interface SubscribeOptions extends EventFilter {
  *   skipping or repeating an event whatever the writers do.
  * - `version` is a stream's current version (0 when it has no event).
  *
+ * @category services
  * @since 0.1.0
  */
 export class EventStore extends Context.Service<
@@ -140,6 +149,7 @@ export class EventStore extends Context.Service<
 /**
  * Whether a record passes a filter.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const matchesFilter = (
@@ -159,6 +169,7 @@ export const matchesFilter = (
  * `current`: read from `start` to `end` (inclusive) stepping by `step`, at most
  * `count` events. `count` is 0 when nothing is selected.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StreamReadPlan {
@@ -174,6 +185,7 @@ export interface StreamReadPlan {
  * (default the last version) down to `to` (default 1); bounds are clamped to
  * `1..current` and `limit` caps the count.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const planStreamRead = (current: number, options: ReadStreamOptions = {}): StreamReadPlan => {

@@ -36,6 +36,7 @@ import type { ReadError } from "./StoreErrors.js"
 /**
  * Options of {@link start}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LiveLedgerOptions extends Omit<ReactorOptions, "filter"> {
@@ -48,6 +49,7 @@ export interface LiveLedgerOptions extends Omit<ReactorOptions, "filter"> {
  * 10 seconds, and always when it reaches the head. Its effects (credit appends) are idempotent,
  * so a crash replays the unsaved tail without counting anything twice.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const defaultSaveEvery = { events: 20_000, millis: 10_000 } as const
@@ -55,6 +57,7 @@ export const defaultSaveEvery = { events: 20_000, millis: 10_000 } as const
 /**
  * A live ledger.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface LiveLedger {
@@ -66,6 +69,7 @@ export interface LiveLedger {
 /**
  * Starts a live ledger in the current scope (closing the scope stops it).
  *
+ * @category runners
  * @since 0.1.0
  */
 export const start = (
@@ -99,6 +103,7 @@ export const start = (
 /**
  * A ledger of the store's log as it stands now (read once, not kept live).
  *
+ * @category constructors
  * @since 0.1.0
  */
 export const fromStore = (policy: PolicySet): Effect.Effect<Ledger, ReadError, EventStore> =>

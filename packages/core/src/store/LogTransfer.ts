@@ -29,6 +29,7 @@ import type { AppendError, ReadError } from "./StoreErrors.js"
 /**
  * Options of {@link importLog}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ImportOptions {
@@ -45,6 +46,7 @@ export interface ImportOptions {
 /**
  * What an import did.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ImportResult {
@@ -63,6 +65,7 @@ export interface ImportResult {
  * {@link LogError} in `allOrNothing` mode (nothing is written), and with the
  * store's errors if an append fails.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const importLog = <E = never, R = never>(
@@ -144,6 +147,7 @@ const toAppend = (r: LogRecord): EventToAppend => ({
 /**
  * Options of {@link exportLog}.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ExportOptions {
@@ -156,6 +160,7 @@ export interface ExportOptions {
 /**
  * The store as event-log-v1 lines (without newlines), in global order.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const exportLog = (options: ExportOptions = {}): Stream.Stream<string, ReadError, EventStore> => {
@@ -172,6 +177,7 @@ export const exportLog = (options: ExportOptions = {}): Stream.Stream<string, Re
 /**
  * The store as one event-log-v1 text (every line ends with `\n`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const exportText = (options: ExportOptions = {}): Effect.Effect<string, ReadError, EventStore> =>

@@ -17,6 +17,7 @@ import { EventStore } from "./EventStore.js"
 /**
  * The metrics xueshi updates.
  *
+ * @category values
  * @since 0.1.0
  */
 export const Metrics = {
@@ -73,6 +74,7 @@ const bound = new WeakMap<Metric.Metric<number, unknown>, Map<string, Metric.Met
  * (and therefore with its series key computed once): update it with
  * `Metric.update`. Reusing one bound metric is what keeps an update a map write.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const withAttributes = (
@@ -97,6 +99,7 @@ export const withAttributes = (
 /**
  * Counts one occurrence of `metric` with the given attributes.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const count = (
@@ -111,6 +114,7 @@ export const count = (
  * of `Effect.withSpan(name, options, traceOptions)`: Effect 4 reads stack
  * capture there, not in the span options of the data-last form.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const noStackTrace: Tracer.TraceOptions = { captureStackTrace: false }
@@ -119,6 +123,7 @@ export const noStackTrace: Tracer.TraceOptions = { captureStackTrace: false }
  * Span options with the given attributes and no stack capture (for
  * `Stream.withSpan` and the data-first `Effect.withSpan(self, name, options)`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const spanOptions = (attributes: Record<string, unknown>): Tracer.SpanOptions => ({
@@ -131,6 +136,7 @@ export const spanOptions = (attributes: Record<string, unknown>): Tracer.SpanOpt
  * their layer so that every adapter is observed the same way; the wrapper adds
  * no behaviour.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const instrumentEventStore = (store: EventStore["Service"], adapter: string): EventStore["Service"] => {

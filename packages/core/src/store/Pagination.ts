@@ -21,6 +21,7 @@ import {
  * v - 1), read `pageSize` at a time by `readPage` (which answers them in the
  * order given).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const streamPages = <E, R>(
@@ -48,6 +49,7 @@ export const streamPages = <E, R>(
  * `filter`, at most `max` of them; answers them and the last position it
  * looked at (it may stop early, before `max`, to bound one page's work).
  *
+ * @category models
  * @since 0.1.0
  */
 export type ScanPage<E, R> = (
@@ -62,6 +64,7 @@ export type ScanPage<E, R> = (
  * after `options.after`, matching its filter, at most `options.limit`, read by
  * `scan` at most `pageSize` at a time.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const allPages = <E, R>(

@@ -54,6 +54,7 @@ import { isPermanentlyUnavailable, type ReadError } from "./StoreErrors.js"
  * state in place, and `encodeState`/`decodeState` give the JSON form saved with
  * the checkpoint.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RunnableProjection<State> {
@@ -77,6 +78,7 @@ export interface RunnableProjection<State> {
  * Law: `decodeEntries` of the entries `encodeEntry` gives for every key ever
  * answered by `keysOf` answers every query like the state itself.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface KeyedState<State> {
@@ -91,6 +93,7 @@ export interface KeyedState<State> {
 /**
  * An effectful batch handler: the general form of what a runner runs.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface BatchHandler<State, E = never, R = never> {
@@ -108,6 +111,7 @@ export interface BatchHandler<State, E = never, R = never> {
 /**
  * Options of a runner.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface RunnerOptions {
@@ -140,6 +144,7 @@ export interface RunnerOptions {
 /**
  * A runner stopped for good: the store is corrupted, or the handler failed.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ProjectionRunnerError extends Schema.TaggedError<ProjectionRunnerError>()("ProjectionRunnerError", {
@@ -151,6 +156,7 @@ export class ProjectionRunnerError extends Schema.TaggedError<ProjectionRunnerEr
 /**
  * The runner does not hold the projection's lease (for `rebuild`).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class NotLeaseHolder extends Schema.TaggedError<NotLeaseHolder>()("NotLeaseHolder", {
@@ -162,6 +168,7 @@ export class NotLeaseHolder extends Schema.TaggedError<NotLeaseHolder>()("NotLea
  * How far a projection is behind: in global positions, and the age in
  * milliseconds of the oldest event it has not processed (0 when caught up).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Lag {
@@ -172,6 +179,7 @@ export interface Lag {
 /**
  * A running projection.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ProjectionRunner<State> {
@@ -203,6 +211,7 @@ const instantMillis = (iso: string | undefined): number | undefined => {
 /**
  * The batch handler of a pure projection.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const handlerOf = <State>(projection: RunnableProjection<State>): BatchHandler<State> => ({
@@ -225,6 +234,7 @@ export const handlerOf = <State>(projection: RunnableProjection<State>): BatchHa
  * Starts a runner of a batch handler in the current scope; closing the scope
  * stops it and releases its lease.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const startWith = <State, E, R>(
@@ -473,6 +483,7 @@ export const startWith = <State, E, R>(
 /**
  * Starts a runner of a projection in the current scope (see the module docs).
  *
+ * @category runners
  * @since 0.1.0
  */
 export const start = <State>(

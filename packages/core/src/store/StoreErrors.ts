@@ -11,6 +11,7 @@ import { Schema } from "effect"
  * An append's expected version does not hold. `expected` is `any`, `noStream`,
  * `streamExists` or an exact version; `actual` is the stream's version (0: no stream).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class WrongExpectedVersion extends Schema.TaggedError<WrongExpectedVersion>()("WrongExpectedVersion", {
@@ -23,6 +24,7 @@ export class WrongExpectedVersion extends Schema.TaggedError<WrongExpectedVersio
  * Some, not all, of an append's event ids are already stored, or stored
  * elsewhere than this append would put them, or repeated within the append.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class DuplicateEventConflict extends Schema.TaggedError<DuplicateEventConflict>()("DuplicateEventConflict", {
@@ -35,6 +37,7 @@ export class DuplicateEventConflict extends Schema.TaggedError<DuplicateEventCon
  * An event to append does not encode: it fails its schema, or it does not
  * belong to the stream. Names the event's index in the append, the rule and the path.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class EventEncodingError extends Schema.TaggedError<EventEncodingError>()("EventEncodingError", {
@@ -49,6 +52,7 @@ export class EventEncodingError extends Schema.TaggedError<EventEncodingError>()
  * The backend cannot be reached or refused the operation for a passing reason
  * (connection lost, disk full, lock timeout). Retryable; nothing was half-written.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("StoreUnavailable", {
@@ -62,6 +66,7 @@ export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()("St
  * then permanent: retrying cannot help, so runners stop at once (see
  * {@link isPermanentlyUnavailable}). `operation` names what was refused.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StoreReadOnly extends Schema.TaggedError<StoreReadOnly>()("StoreReadOnly", {
@@ -73,6 +78,7 @@ export class StoreReadOnly extends Schema.TaggedError<StoreReadOnly>()("StoreRea
  * Whether an error is a `StoreUnavailable` that retrying cannot cure: one
  * caused by {@link StoreReadOnly}.
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isPermanentlyUnavailable = (e: unknown): boolean =>
@@ -85,6 +91,7 @@ export const isPermanentlyUnavailable = (e: unknown): boolean =>
  * Stored data is not what the store wrote (bad checksum, undecodable record, a
  * version gap). Not retryable; `location` names where (segment, offset, line, row).
  *
+ * @category errors
  * @since 0.1.0
  */
 export class StoreCorrupted extends Schema.TaggedError<StoreCorrupted>()("StoreCorrupted", {
@@ -95,6 +102,7 @@ export class StoreCorrupted extends Schema.TaggedError<StoreCorrupted>()("StoreC
 /**
  * Errors of reading.
  *
+ * @category models
  * @since 0.1.0
  */
 export type ReadError = StoreUnavailable | StoreCorrupted
@@ -102,6 +110,7 @@ export type ReadError = StoreUnavailable | StoreCorrupted
 /**
  * Errors of appending.
  *
+ * @category models
  * @since 0.1.0
  */
 export type AppendError = WrongExpectedVersion | DuplicateEventConflict | EventEncodingError | ReadError

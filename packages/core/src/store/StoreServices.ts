@@ -15,6 +15,7 @@ import { instrumentEventStore } from "./Observability.js"
 /**
  * The four services of one store, as an adapter's `make` returns them.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface StoreServices {
@@ -27,6 +28,7 @@ export interface StoreServices {
 /**
  * The services an adapter's `layer` provides.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Services = EventStore | CheckpointStore | ProjectionStore | SnapshotStore
@@ -34,6 +36,7 @@ export type Services = EventStore | CheckpointStore | ProjectionStore | Snapshot
 /**
  * The context of a store's four services (an adapter's layer: `Layer.effectContext` of it).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const context = (store: StoreServices): Context.Context<Services> =>
@@ -46,6 +49,7 @@ export const context = (store: StoreServices): Context.Context<Services> =>
 /**
  * An adapter's event store with the standard spans and metrics, named by `adapter`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventStore = (adapter: string, service: EventStore["Service"]): EventStore["Service"] =>

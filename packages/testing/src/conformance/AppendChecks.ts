@@ -393,6 +393,7 @@ const partialOverlap: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const appendChecks: ReadonlyArray<Check> = [

@@ -15,6 +15,7 @@ import { type CheckContext, equal, within } from "./Harness.js"
 /**
  * A check of the suite.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Check {
@@ -34,6 +35,7 @@ export interface Check {
 /**
  * The event store service, as the store a check uses.
  *
+ * @category models
  * @since 0.1.0
  */
 export type Store = EventStore.EventStore["Service"]
@@ -41,6 +43,7 @@ export type Store = EventStore.EventStore["Service"]
 /**
  * The event store of the current layer.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const eventStore = Effect.service(EventStore.EventStore)
@@ -48,6 +51,7 @@ export const eventStore = Effect.service(EventStore.EventStore)
 /**
  * Everything a (finite) stream emits, as an array.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const collect = <A, E, R>(s: Stream.Stream<A, E, R>) => Stream.runCollect(s)
@@ -55,6 +59,7 @@ export const collect = <A, E, R>(s: Stream.Stream<A, E, R>) => Stream.runCollect
 /**
  * A record as `stream@version#position`, to compare lists of records.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const keyOf = (r: { readonly stream: string; readonly version: number; readonly position: number }) =>
@@ -63,6 +68,7 @@ export const keyOf = (r: { readonly stream: string; readonly version: number; re
 /**
  * Whether the numbers strictly increase.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const strictlyIncreasing = (xs: ReadonlyArray<number>) =>
@@ -71,6 +77,7 @@ export const strictlyIncreasing = (xs: ReadonlyArray<number>) =>
 /**
  * Appends `count` numbered events (`first`, `first + 1`, …) to a stream, expecting any version.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const fill = (
@@ -93,6 +100,7 @@ export const fill = (
 /**
  * The versions `readStream` returns for a stream.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const versionsOf = (es: Store, stream: string) =>
@@ -101,6 +109,7 @@ export const versionsOf = (es: Store, stream: string) =>
 /**
  * The head and the number of events of the store.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const snapshotOf = (es: Store) =>
@@ -111,6 +120,7 @@ export const snapshotOf = (es: Store) =>
 /**
  * Fails unless the store's head and event count are still `before`'s.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const expectNothingWritten = (
@@ -127,6 +137,7 @@ export const expectNothingWritten = (
  * THE case loop: runs `body` for every case of a table, one after the other, in
  * order (the first failing case fails the check, its message naming the case).
  *
+ * @category checks
  * @since 0.1.0
  */
 export const eachCase = <C, E, R>(
@@ -137,6 +148,7 @@ export const eachCase = <C, E, R>(
 /**
  * The stream of the sentinel event that ends a subscription under test.
  *
+ * @category constants
  * @since 0.1.0
  */
 export const SENTINEL = "school-Sentinel"
@@ -144,6 +156,7 @@ export const SENTINEL = "school-Sentinel"
 /**
  * Whether a record is a sentinel event (of any category: `<category>-Sentinel`).
  *
+ * @category guards
  * @since 0.1.0
  */
 export const isSentinel = (r: { readonly stream: string }): boolean => r.stream.endsWith("-Sentinel")
@@ -153,6 +166,7 @@ export const isSentinel = (r: { readonly stream: string }): boolean => r.stream.
  * subscription started before has delivered everything it will deliver of what
  * came before it.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const appendSentinel = (es: Store, n = 7000, stream = SENTINEL) => fill(es, stream, 1, n)
@@ -162,6 +176,7 @@ export const appendSentinel = (es: Store, n = 7000, stream = SENTINEL) => fill(e
  * a fiber, append the events under test, then {@link appendSentinel}, then
  * {@link joinSubscription}.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const untilSentinel = <E, R>(subscription: Stream.Stream<EventStore.StoredEvent, E, R>) =>
@@ -176,6 +191,7 @@ export const untilSentinel = <E, R>(subscription: Stream.Stream<EventStore.Store
  * is the context's guard against a dead adapter (a subscription that never
  * delivers the sentinel); it decides nothing for a live one.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const joinSubscription = <A, E>(ctx: CheckContext, fiber: Fiber.Fiber<A, E>, what: string) =>

@@ -139,6 +139,7 @@ const leases: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checkpointChecks: ReadonlyArray<Check> = [checkpointCas, projectionState, leases]

@@ -26,6 +26,7 @@ export type { Check } from "./CheckKit.js"
 /**
  * Every check of the port, in the order the suite registers them.
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checks: ReadonlyArray<Check> = [

@@ -190,6 +190,7 @@ const exactVersionRace: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const concurrencyChecks: ReadonlyArray<Check> = [concurrentVersions, exactVersionRace]

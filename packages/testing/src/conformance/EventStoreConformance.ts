@@ -38,6 +38,7 @@ export { transferChecks } from "./TransferChecks.js"
  * integrity across streams (`TransferChecks.ts`), then keyed projection state
  * (`KeyedStateChecks.ts`).
  *
+ * @category rules
  * @since 0.1.0
  */
 export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks, ...keyedStateChecks]
@@ -54,6 +55,7 @@ export {
  * (naming the check) when the adapter breaks its rule, including when it fails
  * with an unexpected error or a defect.
  *
+ * @category runners
  * @since 0.1.0
  */
 export const runCheck = <S>(
@@ -78,6 +80,7 @@ export const runCheck = <S>(
  * Why a check does not apply given the options, or `undefined` when it does
  * (the checks needing `reopen` apply only with it).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const skipReason = <S>(check: Check, options: ConformanceOptions<S> = {}): string | undefined =>
@@ -88,6 +91,7 @@ export const skipReason = <S>(check: Check, options: ConformanceOptions<S> = {})
 /**
  * The checks that apply given the options (those needing `reopen` only with it).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const applicableChecks = <S>(options: ConformanceOptions<S> = {}): ReadonlyArray<Check> =>
@@ -97,6 +101,7 @@ export const applicableChecks = <S>(options: ConformanceOptions<S> = {}): Readon
  * Registers the conformance suite of an adapter as vitest tests: one
  * `describe(name)` with a `describe` per group and an `it` per check.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const eventStoreConformance = <S = never>(

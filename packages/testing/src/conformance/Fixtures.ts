@@ -11,6 +11,7 @@ import type { EventStore, Events } from "@xueshi/core"
 /**
  * The stream categories.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const categories: ReadonlyArray<Events.StreamCategory> = ["school", "member", "class", "credit"]
@@ -20,6 +21,7 @@ export const categories: ReadonlyArray<Events.StreamCategory> = ["school", "memb
  * `QuotaClaimed` (school), `ExemptionGranted` (member), `SessionCancelled`
  * (class), `CreditRevoked` (credit).
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const numbered = (stream: string, n: number): Events.DomainEvent => {
@@ -55,6 +57,7 @@ export const numbered = (stream: string, n: number): Events.DomainEvent => {
 /**
  * The number an event of {@link numbered} carries.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const numberOf = (event: { readonly type: string; readonly data: unknown }): number => {
@@ -76,6 +79,7 @@ export const numberOf = (event: { readonly type: string; readonly data: unknown 
 /**
  * The event type {@link numbered} uses in a category.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const typeOfCategory: Readonly<Record<Events.StreamCategory, Events.EventType>> = {
@@ -88,6 +92,7 @@ export const typeOfCategory: Readonly<Record<Events.StreamCategory, Events.Event
 /**
  * Events to append: {@link numbered} events `from`, `from + 1`, … with ids when `ids` is given.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const toAppend = (
@@ -100,6 +105,7 @@ export const toAppend = (
 /**
  * A deterministic UUID (version-4 layout) from a number and a salt, for event ids.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const uuidOf = (n: number, salt = 0): string => {
@@ -114,6 +120,7 @@ export const uuidOf = (n: number, salt = 0): string => {
  * its schema, a payload whose id disagrees with the stream, an event type of
  * another category.
  *
+ * @category arbitraries
  * @since 0.1.0
  */
 export const invalid = (stream: string, kind: "schema" | "idMismatch" | "category"): Events.DomainEvent => {

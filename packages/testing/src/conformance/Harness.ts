@@ -12,6 +12,7 @@ import fc from "fast-check"
 /**
  * The services an adapter's layer provides.
  *
+ * @category models
  * @since 0.1.0
  */
 export type StoreServices =
@@ -26,6 +27,7 @@ export type StoreServices =
  * one after the other and with a given codec. The suite uses it to check that
  * everything survives a close and reopen, and that reads upcast.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Reopen<S> {
@@ -41,6 +43,7 @@ export interface Reopen<S> {
 /**
  * Options of the conformance suite.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ConformanceOptions<S = any> {
@@ -65,6 +68,7 @@ export interface ConformanceOptions<S = any> {
 /**
  * What a check runs with.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface CheckContext {
@@ -81,6 +85,7 @@ export interface CheckContext {
 /**
  * A check failed: what was expected and what happened.
  *
+ * @category errors
  * @since 0.1.0
  */
 export class ConformanceFailure extends Data.TaggedError("ConformanceFailure")<{
@@ -91,6 +96,7 @@ export class ConformanceFailure extends Data.TaggedError("ConformanceFailure")<{
 /**
  * Resolves options into a context.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const contextOf = (
@@ -124,6 +130,7 @@ const describeValue = (u: unknown, max = 300): string => {
 /**
  * Fails the check with `message`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const failWith = (message: string): Effect.Effect<never, ConformanceFailure> => Effect.fail(fail(message))
@@ -150,6 +157,7 @@ const sameJson = (a: unknown, b: unknown): boolean => {
  * Expects deep equality of the JSON forms (fields that are `undefined` do not
  * count, like vitest's `toEqual`).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const equal = <A>(actual: A, expected: A, what: string): Effect.Effect<void, ConformanceFailure> =>
@@ -164,6 +172,7 @@ export const equal = <A>(actual: A, expected: A, what: string): Effect.Effect<vo
 /**
  * Expects a condition.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const truthy = (condition: boolean, what: string): Effect.Effect<void, ConformanceFailure> =>
@@ -172,6 +181,7 @@ export const truthy = (condition: boolean, what: string): Effect.Effect<void, Co
 /**
  * Expects `effect` to fail with an error tagged `tag`; answers the error.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const failsWith = <A, E, R>(
@@ -194,6 +204,7 @@ export const failsWith = <A, E, R>(
 /**
  * Runs `effect` with a fresh store from `makeLayer`, in a scope closed at the end.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const withStore = <A, E>(
@@ -205,6 +216,7 @@ export const withStore = <A, E>(
  * Fails with a {@link ConformanceFailure} if `effect` takes longer than the
  * context's wait (a stuck subscription or runner).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const within = <A, E, R>(
@@ -220,6 +232,7 @@ export const within = <A, E, R>(
 /**
  * Runs a fast-check property whose body is an effect over a fresh store per case.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const property = <T>(

@@ -273,6 +273,7 @@ const keyedRunner: Check = {
 /**
  * The keyed-state checks (see the module docs).
  *
+ * @category checks
  * @since 0.1.0
  */
 export const keyedStateChecks: ReadonlyArray<Check> = [keyedTogether, keyedRunner]

@@ -127,6 +127,7 @@ const largePayloads: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const payloadChecks: ReadonlyArray<Check> = [unicodePayloads, largePayloads]

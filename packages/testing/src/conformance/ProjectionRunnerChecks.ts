@@ -142,6 +142,7 @@ const runnerOneWriter: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const projectionRunnerChecks: ReadonlyArray<Check> = [runnerCrashes, runnerOneWriter]

@@ -208,6 +208,7 @@ const readAllOrderAndFilters: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const readChecks: ReadonlyArray<Check> = [readStreamRanges, recordsRoundTrip, readAllOrderAndFilters]

@@ -141,6 +141,7 @@ const upcastOnRead: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const reopenChecks: ReadonlyArray<Check> = [reopenDurable, upcastOnRead]

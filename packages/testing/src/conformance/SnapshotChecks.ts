@@ -37,6 +37,7 @@ const snapshots: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const snapshotChecks: ReadonlyArray<Check> = [snapshots]

@@ -158,6 +158,7 @@ const subscribeConcurrentWriters: Check = {
 /**
  * The checks of this group, in the order the suite registers them.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const subscriptionChecks: ReadonlyArray<Check> = [subscribeCatchUpThenLive, subscribeConcurrentWriters]

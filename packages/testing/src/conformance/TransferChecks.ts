@@ -165,6 +165,7 @@ const ruleOf = (cause: Cause.Cause<unknown>): Rules.RuleId | string => {
 /**
  * The import, export and integrity checks.
  *
+ * @category checks
  * @since 0.1.0
  */
 export const transferChecks: ReadonlyArray<Check> = [roundTrip, allOrNothing, commandsKeepTheLogValid]

@@ -8,6 +8,7 @@
 /**
  * How often each optional envelope field is written (a probability per line).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface EnvelopeRates {
@@ -21,6 +22,7 @@ export interface EnvelopeRates {
 /**
  * The exact shape of one simulated district.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface DistrictConfig {
@@ -47,6 +49,7 @@ export interface DistrictConfig {
 /**
  * No optional envelope field at all.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const noEnvelope: EnvelopeRates = { versions: 0, ids: 0, positions: 0, recordedAt: 0, meta: 0 }
@@ -54,6 +57,7 @@ export const noEnvelope: EnvelopeRates = { versions: 0, ids: 0, positions: 0, re
 /**
  * Every optional envelope field on every line.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const fullEnvelope: EnvelopeRates = { versions: 1, ids: 1, positions: 1, recordedAt: 1, meta: 1 }
@@ -61,6 +65,7 @@ export const fullEnvelope: EnvelopeRates = { versions: 1, ids: 1, positions: 1, 
 /**
  * A small default district.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const defaultDistrict: DistrictConfig = {

@@ -13,6 +13,7 @@ import { simulateDistrict } from "./Simulation.js"
 /**
  * Simulates one district and returns its whole history.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const district = (config: Partial<DistrictConfig> = {}): Array<HistoryLine> => [
@@ -23,6 +24,7 @@ export const district = (config: Partial<DistrictConfig> = {}): Array<HistoryLin
  * Upper bounds of a generated district's size, and how its envelopes are
  * written (`"random"`: rates chosen per history; or fixed rates).
  *
+ * @category models
  * @since 0.1.0
  */
 export interface DistrictSize {
@@ -39,6 +41,7 @@ export interface DistrictSize {
 /**
  * The configurations of generated districts (seed, year, sizes up to the bounds).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const districtConfig = (size: DistrictSize = {}): fc.Arbitrary<DistrictConfig> => {
@@ -66,6 +69,7 @@ export const districtConfig = (size: DistrictSize = {}): fc.Arbitrary<DistrictCo
  * Valid, plausible district histories (see the module comment). Sizes are
  * bounded by `size`.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const districtHistory = (size: DistrictSize = {}): fc.Arbitrary<History> =>
@@ -76,6 +80,7 @@ export const districtHistory = (size: DistrictSize = {}): fc.Arbitrary<History> 
  * prefixes one after another, each line encoded by the codec as it is consumed.
  * Nothing but the current district's simulation is held in memory.
  *
+ * @category utils
  * @since 0.1.0
  */
 export function* bigLog(options: {

@@ -10,6 +10,7 @@ import { EventCodec, Events } from "@xueshi/core"
  * One line of a history: a domain event (runtime payload) in its stream, with
  * some of the optional envelope fields of event-log-v1.
  *
+ * @category models
  * @since 0.1.0
  */
 export type HistoryLine = Events.DomainEvent & {
@@ -24,6 +25,7 @@ export type HistoryLine = Events.DomainEvent & {
 /**
  * A history: its lines in log order.
  *
+ * @category models
  * @since 0.1.0
  */
 export type History = ReadonlyArray<HistoryLine>
@@ -31,6 +33,7 @@ export type History = ReadonlyArray<HistoryLine>
 /**
  * The log record of a history line (schema version 1).
  *
+ * @category codecs
  * @since 0.1.0
  */
 export const toRecord = (line: HistoryLine): EventCodec.LogRecord =>
@@ -39,6 +42,7 @@ export const toRecord = (line: HistoryLine): EventCodec.LogRecord =>
 /**
  * Renders one line with a codec's `encodeLine` (default: event-log-v1).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const renderLine = (line: HistoryLine, codec: EventCodec.EventCodec = EventCodec.EventLogCodec): string =>
@@ -47,6 +51,7 @@ export const renderLine = (line: HistoryLine, codec: EventCodec.EventCodec = Eve
 /**
  * Renders a history to its log lines (without newlines).
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const renderLines = (history: History, codec: EventCodec.EventCodec = EventCodec.EventLogCodec): Array<string> =>
@@ -55,6 +60,7 @@ export const renderLines = (history: History, codec: EventCodec.EventCodec = Eve
 /**
  * Renders a history to the text of a log file: one line each, every line ending with `\n`.
  *
+ * @category rendering
  * @since 0.1.0
  */
 export const renderText = (history: History, codec: EventCodec.EventCodec = EventCodec.EventLogCodec): string =>
@@ -63,6 +69,7 @@ export const renderText = (history: History, codec: EventCodec.EventCodec = Even
 /**
  * Builds a history line from an event: its stream is the one the payload names.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const lineOf = (

@@ -9,6 +9,7 @@ import type { EventCodec, Events } from "@xueshi/core"
 /**
  * A record of a category's stream `category-id` (schema version 1, no envelope).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const record = (

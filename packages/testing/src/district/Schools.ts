@@ -13,6 +13,7 @@ import { DISTRICT_SCHOOL_NAME } from "./Names.js"
  * How ids are written: the digits of a subdistrict and of a community number
  * (zero-padded to that width, 0 for none) and the mark of a teaching point.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface IdStyle {
@@ -21,29 +22,60 @@ export interface IdStyle {
   readonly teachingPoint: "T" | "TP"
 }
 
-/** The Xiqing year's ids: `XQ-S01`, `XQ-S01-C001`, `XQ-S01-T1`. @since 0.1.0 */
+/**
+ * The Xiqing year's ids: `XQ-S01`, `XQ-S01-C001`, `XQ-S01-T1`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const xiqingIds: IdStyle = { subdistrictWidth: 2, communityWidth: 3, teachingPoint: "T" }
-/** The random shape's ids: `XQ-S1`, `XQ-S1-C1`, `XQ-S1-C1-TP1`. @since 0.1.0 */
+/**
+ * The random shape's ids: `XQ-S1`, `XQ-S1-C1`, `XQ-S1-C1-TP1`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const shortIds: IdStyle = { subdistrictWidth: 0, communityWidth: 0, teachingPoint: "TP" }
 
-/** The id of the district school. @since 0.1.0 */
+/**
+ * The id of the district school.
+ *
+ * @category constants
+ * @since 0.1.0
+ */
 export const DISTRICT_SCHOOL = "XQ"
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
 
-/** The id of the `n`th subdistrict/township school (from 1). @since 0.1.0 */
+/**
+ * The id of the `n`th subdistrict/township school (from 1).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const subdistrictId = (style: IdStyle, n: number, prefix = ""): string =>
   `${prefix}${DISTRICT_SCHOOL}-S${pad(n, style.subdistrictWidth)}`
-/** The id of the `n`th community/village school under `parent` (from 1). @since 0.1.0 */
+/**
+ * The id of the `n`th community/village school under `parent` (from 1).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const communityId = (style: IdStyle, parent: string, n: number): string =>
   `${parent}-C${pad(n, style.communityWidth)}`
-/** The id of the `n`th teaching point under `parent` (from 1). @since 0.1.0 */
+/**
+ * The id of the `n`th teaching point under `parent` (from 1).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const teachingPointId = (style: IdStyle, parent: string, n: number): string =>
   `${parent}-${style.teachingPoint}${n}`
 
 /**
  * A school of the tree.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SchoolNode {
@@ -57,6 +89,7 @@ export interface SchoolNode {
 /**
  * The district school, the root of the tree.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const districtSchool = (prefix = ""): SchoolNode => ({
@@ -69,6 +102,7 @@ export const districtSchool = (prefix = ""): SchoolNode => ({
 /**
  * Adds a school under `parent` and returns it.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const addSchool = (parent: SchoolNode, id: string, tier: Vocabulary.SchoolTier, name: string): SchoolNode => {
@@ -77,13 +111,19 @@ export const addSchool = (parent: SchoolNode, id: string, tier: Vocabulary.Schoo
   return school
 }
 
-/** The tier of a school under a subdistrict (`village` under a township). @since 0.1.0 */
+/**
+ * The tier of a school under a subdistrict (`village` under a township).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export const lowerTier = (parent: Vocabulary.SchoolTier): Vocabulary.SchoolTier =>
   parent === "township" ? "village" : "community"
 
 /**
  * The `SchoolRegistered` payload of a school.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const registration = (s: SchoolNode) => ({

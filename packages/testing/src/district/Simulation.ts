@@ -54,6 +54,7 @@ import type { ClassSim, MemberSim, Simulation, Task } from "./SimulationState.js
  * after completion, sessions at 23:30 on 31 December, capacity and audience,
  * withdrawals, deregistrations) with every envelope variant and id prefix.
  *
+ * @category utils
  * @since 0.1.0
  */
 export function* simulateDistrict(config: DistrictConfig): Generator<HistoryLine, void, undefined> {

@@ -29,6 +29,7 @@ type SessionCredit = (m: MemberSim, c: ClassSim, s: SessionSim, minutes: number,
 /**
  * The class tasks of one simulation (`sessionCredit` grants a session's credit).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const classTasks = (sim: Simulation, sessionCredit: SessionCredit) => {

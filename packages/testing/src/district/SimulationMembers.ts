@@ -12,6 +12,7 @@ import type { ClassSim, MemberSim, NonEmptyCategories, SessionSim, Simulation } 
 /**
  * The member and credit tasks of one simulation.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const memberTasks = (sim: Simulation) => {

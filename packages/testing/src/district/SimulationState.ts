@@ -10,10 +10,20 @@ import type { Random } from "../Random.js"
 import type { DistrictConfig } from "./Config.js"
 import type { SchoolNode } from "./Schools.js"
 
-/** The categories of a registration (non-empty). @since 0.1.0 */
+/**
+ * The categories of a registration (non-empty).
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export type NonEmptyCategories = Events.PayloadOf<"MemberRegistered">["categories"]
 
-/** The simulation's state of a member. @since 0.1.0 */
+/**
+ * The simulation's state of a member.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface MemberSim {
   readonly id: Ids.MemberId
   schoolId: Ids.SchoolId
@@ -23,7 +33,12 @@ export interface MemberSim {
   readonly grants: Map<string, boolean>
 }
 
-/** The simulation's state of a session. @since 0.1.0 */
+/**
+ * The simulation's state of a session.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface SessionSim {
   readonly id: Ids.SessionId
   minutes: number
@@ -36,7 +51,12 @@ export interface SessionSim {
   readonly madeUp: Map<Ids.MemberId, number>
 }
 
-/** The simulation's state of a class. @since 0.1.0 */
+/**
+ * The simulation's state of a class.
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface ClassSim {
   readonly id: Ids.ClassId
   readonly schoolId: Ids.SchoolId
@@ -49,7 +69,12 @@ export interface ClassSim {
   pending: number
 }
 
-/** The simulation's state of a pending task (of a class, if `owner`). @since 0.1.0 */
+/**
+ * The simulation's state of a pending task (of a class, if `owner`).
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface Task {
   readonly run: () => void
   readonly owner?: ClassSim
@@ -58,6 +83,7 @@ export interface Task {
 /**
  * What a task of the simulation sees and can do.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Simulation {

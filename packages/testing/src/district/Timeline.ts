@@ -18,6 +18,7 @@ const less = (a: Item, b: Item) => a.time < b.time || (a.time === b.time && a.se
 /**
  * A binary min-heap of timeline items by (time, seq).
  *
+ * @category models
  * @since 0.1.0
  */
 export class Timeline {

@@ -37,6 +37,7 @@ type LogRecord = EventCodec.LogRecord
 /**
  * The shape of the Xiqing year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface DistrictOptions {
@@ -62,6 +63,7 @@ export interface DistrictOptions {
  * them in turn (villages under townships) and two teaching points under each
  * subdistrict.
  *
+ * @category utils
  * @since 0.1.0
  */
 export const xiqingSchools = (subCount: number, communityCount: number) => {
@@ -101,6 +103,7 @@ export const xiqingSchools = (subCount: number, communityCount: number) => {
  * `version`/`position`: a store or the validator assigns them). Deterministic
  * for a given set of options.
  *
+ * @category utils
  * @since 0.1.0
  */
 export function* xiqingYear(options: DistrictOptions = {}): Generator<LogRecord> {

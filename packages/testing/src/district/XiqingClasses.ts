@@ -13,6 +13,7 @@ import { MIX, MODULES, TOPICS } from "./Names.js"
 /**
  * A member of the Xiqing year.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Member {
@@ -25,6 +26,7 @@ export interface Member {
 /**
  * A lesson of a class plan.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface SessionPlan {
@@ -40,6 +42,7 @@ export interface SessionPlan {
 /**
  * A class of the year: its lessons and the members it seats.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface ClassPlan {
@@ -65,6 +68,7 @@ export interface ClassPlan {
 /**
  * The members of the year, as the classes seat them.
  *
+ * @category models
  * @since 0.1.0
  */
 export interface Roll {
@@ -82,6 +86,7 @@ export interface Roll {
 /**
  * Plans every class of the year (drawing from `random` in a fixed order).
  *
+ * @category utils
  * @since 0.1.0
  */
 export const planClasses = (random: Random, year: number, roll: Roll): Array<ClassPlan> => {

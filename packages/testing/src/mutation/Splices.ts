@@ -28,7 +28,11 @@ export const codec = EventCodec.EventLogCodec
 // biome-ignore lint/suspicious/noExplicitAny: mutations read payload fields of any event type
 export const d = (line: HistoryLine): Record<string, any> => line.data as unknown as Record<string, any>
 
-/** The canonical line of an event without any optional envelope field. */
+/**
+ * The canonical line of an event without any optional envelope field.
+ *
+ * @category utils
+ */
 export const plain = (event: Events.DomainEvent): Wire =>
   codec.encodeRecord({ ...lineOf(event), schemaVersion: 1 } as never)
 
@@ -39,7 +43,11 @@ export const ev = (type: Events.EventType, data: Record<string, unknown>): Event
 
 export const text = (w: unknown): string => (typeof w === "string" ? w : JSON.stringify(w))
 
-/** Inserts lines before 0-based `index`; the first inserted line is line `index + 1`. */
+/**
+ * Inserts lines before 0-based `index`; the first inserted line is line `index + 1`.
+ *
+ * @category utils
+ */
 export const insert = (
   ctx: Context,
   index: number,
@@ -64,7 +72,11 @@ export const indices = (h: History, pred: (l: HistoryLine) => boolean): Array<nu
   return out
 }
 
-/** A random index of a line of one of `types`, or `undefined`. */
+/**
+ * A random index of a line of one of `types`, or `undefined`.
+ *
+ * @category utils
+ */
 export const pickOf = (ctx: Context, ...types: Array<Events.EventType>): number | undefined => {
   const is = indices(ctx.history, (l) => types.includes(l.type))
   return is.length === 0 ? undefined : ctx.r.pick(is)
@@ -77,7 +89,11 @@ export const anyPosition = (ctx: Context): number => ctx.r.int(0, ctx.wire.lengt
 
 export const NOW = "2025-06-01T19:00:00+08:00"
 
-/** Inserts a plain copy of line `i` right after it. */
+/**
+ * Inserts a plain copy of line `i` right after it.
+ *
+ * @category utils
+ */
 export const copyAfter =
   (rule: Rules.RuleId, ...types: Array<Events.EventType>): Mutator =>
   (ctx) => {
@@ -86,7 +102,11 @@ export const copyAfter =
     return insert(ctx, i + 1, rule, `copy of line ${i + 1} after it`, plainOf(ctx.history[i] as HistoryLine))
   }
 
-/** Inserts after a line of `types` the event `make` builds from it. */
+/**
+ * Inserts after a line of `types` the event `make` builds from it.
+ *
+ * @category utils
+ */
 export const after =
   (
     rule: Rules.RuleId,
@@ -105,7 +125,11 @@ export const after =
     return undefined
   }
 
-/** Inserts anywhere an event about ids the history never uses. */
+/**
+ * Inserts anywhere an event about ids the history never uses.
+ *
+ * @category utils
+ */
 export const anywhere =
   (rule: Rules.RuleId, make: (ctx: Context) => Events.DomainEvent): Mutator =>
   (ctx) => {
@@ -113,7 +137,11 @@ export const anywhere =
     return insert(ctx, anyPosition(ctx), rule, `${e.type} about unknown ids`, plain(e))
   }
 
-/** Inserts anywhere a broken copy of some line (a decoding error: the position does not matter). */
+/**
+ * Inserts anywhere a broken copy of some line (a decoding error: the position does not matter).
+ *
+ * @category utils
+ */
 export const brokenCopy =
   (rule: Rules.RuleId, breakIt: (w: Wire, l: HistoryLine, ctx: Context) => unknown): Mutator =>
   (ctx) => {
