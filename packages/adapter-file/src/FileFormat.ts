@@ -78,14 +78,15 @@ export const checkLineCrc = (line: Uint8Array): boolean => {
   // the last three bytes are `"}}`
   if (line[n - 3] !== 0x22 || line[n - 2] !== 0x7d || line[n - 1] !== 0x7d) return false
   const hexStart = n - LINE_SUFFIX_LENGTH
-  let expected = ""
+  // the 8 lowercase hex digits as a number (no string built per line: this runs on every record read)
+  let expected = 0
   for (let k = hexStart; k < hexStart + 8; k++) {
     const c = line[k] as number
-    const isHex = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)
-    if (!isHex) return false
-    expected += String.fromCharCode(c)
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1
+    if (digit < 0) return false
+    expected = expected * 16 + digit
   }
-  return crcHex(line.subarray(0, hexStart)) === expected
+  return crc32(line.subarray(0, hexStart)) >>> 0 === expected
 }
 
 /**

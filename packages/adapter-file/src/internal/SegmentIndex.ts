@@ -41,9 +41,24 @@ export class LogIndex {
   readonly streamIndex = new Map<string, number>()
   /** Global positions of each stream's events (version v at index v - 1). */
   readonly streamPositions: Array<Array<number>> = []
-  /** Lower-cased event id → global position. */
-  readonly idIndex = new Map<string, number>()
+  /** Lower-cased event id → global position; built on first use (a reader never needs it). */
+  private ids: Map<string, number> | undefined
   head = 0
+
+  /** The id index, built from the segments' ids the first time an append or a scan asks. */
+  get idIndex(): Map<string, number> {
+    if (this.ids === undefined) {
+      const ids = new Map<string, number>()
+      for (const seg of this.segments) {
+        for (let k = 0; k < seg.ids.length; k++) {
+          const id = seg.ids[k]
+          if (id !== null && id !== undefined) ids.set(id.toLowerCase(), seg.first + k)
+        }
+      }
+      this.ids = ids
+    }
+    return this.ids
+  }
 
   version(stream: string): number {
     const k = this.streamIndex.get(stream)
@@ -72,7 +87,7 @@ export class LogIndex {
     seg.streams.push(stream)
     seg.ids.push(id)
     ;(this.streamPositions[stream] as Array<number>).push(position)
-    if (id !== null) this.idIndex.set(id.toLowerCase(), position)
+    if (id !== null && this.ids !== undefined) this.ids.set(id.toLowerCase(), position)
     this.head = position
   }
 
