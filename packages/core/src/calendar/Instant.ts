@@ -27,21 +27,88 @@ const JSON_SCHEMA_TIME =
   "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?" +
   "(?:Z|\\+(?:[01][0-9]|2[0-3]):[0-5][0-9]|-(?:(?:0[1-9]|1[0-9]|2[0-3]):[0-5][0-9]|00:(?:0[1-9]|[1-5][0-9])))"
 
-/** Instant texts already parsed (a log repeats them: a session's start, its grants' `at`), bounded. */
-const instantMillis = new Map<string, number | undefined>()
+/** Instant texts already parsed by the pattern (a log repeats them: a session's start), bounded; NaN: invalid. */
+const instantMillis = new Map<string, number>()
 
-/** Epoch milliseconds of an instant text, or `undefined` when it is invalid (memoised). */
+/** Epoch milliseconds of an instant text, or `undefined` when it is invalid. */
 const parseInstantMillis = (s: string): number | undefined => {
+  const fast = canonicalInstantMillis(s)
+  if (fast !== null) return fast
   const hit = instantMillis.get(s)
-  if (hit !== undefined || instantMillis.has(s)) return hit
-  const ms = computeInstantMillis(s)
+  if (hit !== undefined) return Number.isNaN(hit) ? undefined : hit
+  const ms = instantMillisByPattern(s)
   if (instantMillis.size >= 100_000) instantMillis.clear()
-  instantMillis.set(s, ms)
+  instantMillis.set(s, ms ?? Number.NaN)
   return ms
 }
 
-/** Epoch milliseconds of an instant text, or `undefined` when it is invalid. */
-const computeInstantMillis = (s: string): number | undefined => {
+/** Two decimal digits at `i`, or -1. */
+const digits2 = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 48
+  const b = s.charCodeAt(i + 1) - 48
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+/**
+ * The epoch milliseconds of an instant in one of the four shapes writers use —
+ * `YYYY-MM-DDTHH:MM:SS`, optionally `.sss`, then `Z` or `±HH:MM` — read by
+ * character codes (every record read and appended carries a few); `undefined`
+ * when such a text is not a valid instant, `null` for any other shape (the
+ * pattern decides). Equal to {@link instantMillisByPattern} on every text it
+ * answers (a property test checks it).
+ *
+ * @internal
+ */
+export const canonicalInstantMillis = (s: string): number | undefined | null => {
+  const n = s.length
+  if (n !== 20 && n !== 24 && n !== 25 && n !== 29) return null
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return null
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return null
+  const y1 = digits2(s, 0)
+  const y2 = digits2(s, 2)
+  const mo = digits2(s, 5)
+  const d = digits2(s, 8)
+  const h = digits2(s, 11)
+  const mi = digits2(s, 14)
+  const sec = digits2(s, 17)
+  if (y1 < 0 || y2 < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return null
+  let i = 19
+  let ms = 0
+  if (n === 24 || n === 29) {
+    if (s.charCodeAt(19) !== 46) return null
+    const a = digits2(s, 20)
+    const c = s.charCodeAt(22) - 48
+    if (a < 0 || c < 0 || c > 9) return null
+    ms = a * 10 + c
+    i = 23
+  }
+  let offset = 0
+  if (n === 20 || n === 24) {
+    if (s.charCodeAt(i) !== 90) return null
+  } else {
+    const sign = s.charCodeAt(i)
+    if ((sign !== 43 && sign !== 45) || s.charCodeAt(i + 3) !== 58) return null
+    const oh = digits2(s, i + 1)
+    const om = digits2(s, i + 4)
+    if (oh < 0 || om < 0) return null
+    if (oh > 23 || om > 59) return undefined
+    offset = oh * 60 + om
+    if (sign === 45) {
+      if (offset === 0) return undefined
+      offset = -offset
+    }
+  }
+  const y = y1 * 100 + y2
+  if (!isValidYmd(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined
+  return daysFromCivil(y, mo, d) * MS_PER_DAY + ((h * 60 + mi - offset) * 60 + sec) * 1000 + ms
+}
+
+/**
+ * Epoch milliseconds of an instant text by the pattern, or `undefined` when it is invalid.
+ *
+ * @internal
+ */
+export const instantMillisByPattern = (s: string): number | undefined => {
   const m = INSTANT.exec(s)
   if (m === null) return undefined
   const y = Number(m[1])
