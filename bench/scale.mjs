@@ -13,7 +13,7 @@
 // schema scale_<pid>, dropped at the end unless --keep.
 import { makeFold } from "./lib/fold.mjs"
 import { needPackage, scriptArgs } from "./lib/packages.mjs"
-import { benchUrl, connect, ensureBenchDatabase, pg } from "./lib/pg.mjs"
+import { benchUrl, connect, needBenchDatabase, pg } from "./lib/pg.mjs"
 
 const args = scriptArgs()
 const target = Number(args.events ?? 10_000_000)
@@ -23,11 +23,7 @@ const batchSize = Number(args.batch ?? 2_000)
 const saveEvents = Number(args["save-events"] ?? 200_000)
 
 const need = needPackage
-const db = await ensureBenchDatabase()
-if (!db.ok) {
-  console.log(`skipped: ${db.reason}`)
-  process.exit(0)
-}
+const db = await needBenchDatabase()
 const core = await need("core")
 const testing = await need("testing")
 const adapter = await need("adapter-postgres")

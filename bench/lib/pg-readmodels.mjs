@@ -18,7 +18,7 @@ import { pipeline } from "node:stream/promises"
 import { pathToFileURL } from "node:url"
 import pgCopy from "pg-copy-streams"
 import { needPackage, ROOT, scriptArgs } from "./packages.mjs"
-import { benchUrl, connect, createEventTable, dropTable, ensureBenchDatabase, pg } from "./pg.mjs"
+import { benchUrl, connect, createEventTable, dropTable, needBenchDatabase, pg } from "./pg.mjs"
 
 const args = scriptArgs()
 const members = Number(args.members ?? 2000)
@@ -31,11 +31,7 @@ const need = async (folder) =>
     ? import(pathToFileURL(path.join(ROOT, "packages", folder, "src/index.ts")).href)
     : needPackage(folder)
 
-const db = await ensureBenchDatabase()
-if (!db.ok) {
-  console.log(`skipped: ${db.reason}`)
-  process.exit(0)
-}
+const db = await needBenchDatabase()
 const core = await need("core")
 const testing = await need("testing")
 const adapter = await need("adapter-postgres")

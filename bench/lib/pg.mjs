@@ -73,3 +73,13 @@ export const dropTable = async (client, table) => {
 }
 
 export { pg }
+
+/** The bench database for a standalone script: prints `skipped: …` and exits 0 without a server. */
+export const needBenchDatabase = async () => {
+  const db = await ensureBenchDatabase()
+  if (!db.ok) {
+    console.log(`skipped: ${db.reason}`)
+    process.exit(0)
+  }
+  return db
+}
