@@ -14,7 +14,7 @@
  * @since 0.1.0
  */
 import { type EventCodec, EventStore, StoreErrors } from "@xueshi/core"
-import { Deferred, Effect, Option, Stream } from "effect"
+import { Clock, Deferred, Effect, Option, Stream } from "effect"
 import type { SqlClient } from "effect/sql"
 import type { Wakeup } from "./PostgresWakeup.js"
 import { unavailable } from "./PostgresWrites.js"
@@ -163,10 +163,10 @@ export const makeReader = (
         .pipe(Effect.mapError(unavailable("head")))
       const last = rows[0]?.last ?? 0
       let b = rows[0]?.bound ?? 0
-      const until = Date.now() + settleMillis
+      const until = (yield* Clock.currentTimeMillis) + settleMillis
       let wait = 1
       while (b <= last) {
-        if (Date.now() >= until) {
+        if ((yield* Clock.currentTimeMillis) >= until) {
           return yield* new StoreErrors.StoreUnavailable({
             message:
               `the global log of ${schema} is held back: a transaction older than its last event has been open ` +

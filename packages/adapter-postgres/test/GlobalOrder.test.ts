@@ -79,6 +79,48 @@ pgDescribe("postgres global order", () => {
     expect(got.all.map((r) => r.position)).toEqual(got.events.map((r) => r.position))
   })
 
+  it("a read that cannot settle (an older transaction stays open) is a retryable StoreUnavailable, then answers", async () => {
+    const ctx = await pool()
+    const sql = Context.get(ctx, SqlClient.SqlClient)
+    const got = await Effect.runPromise(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const schema = yield* freshSchema
+          const store = yield* openStore(schema, { settleMillis: 200 })
+          const es = store.eventStore
+          const aWrote = yield* Deferred.make<void>()
+          const commitA = yield* Deferred.make<void>()
+          const payload = Result.getOrThrow(
+            encodeEvents("school-A", [quota("A", 1)], new Date().toISOString(), EventCodec.EventLogCodec)
+          )
+          const a = yield* Effect.forkChild(
+            sql.withTransaction(
+              Effect.gen(function* () {
+                yield* sql.unsafe(`SELECT * FROM ${schema}.append($1, $2, $3::json)`, ["school-A", "any", payload])
+                yield* Deferred.succeed(aWrote, undefined)
+                yield* Deferred.await(commitA)
+              })
+            )
+          )
+          yield* Deferred.await(aWrote)
+          const b = yield* es.append("school-B", [quota("B", 2)], "noStream")
+          const head = yield* Effect.flip(es.head())
+          const read = yield* Effect.flip(Stream.runCollect(es.readAll()))
+          yield* Deferred.succeed(commitA, undefined)
+          yield* Fiber.join(a)
+          const after = yield* es.head()
+          const all = yield* Stream.runCollect(es.readAll())
+          return { head, read, b, after, all }
+        })
+      )
+    )
+    expect(got.head._tag).toBe("StoreUnavailable")
+    expect(got.head.message).toMatch(/held back/)
+    expect(got.read._tag).toBe("StoreUnavailable")
+    expect(got.after).toBe(got.b.positions[0])
+    expect(got.all.map((r) => r.stream)).toEqual(["school-A", "school-B"])
+  })
+
   it("16 writers on separate connections behind a barrier, with a subscription running: versions 1..n, one winner per version, every event once and each stream in order", async () => {
     const writers = 16
     await fc.assert(
