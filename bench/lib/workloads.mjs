@@ -35,22 +35,6 @@ const appendAll = (store, appends) =>
     return n
   })
 
-/**
- * The head once every appended event is visible. A store whose global order waits for older
- * open transactions (PostgreSQL: any writing transaction of the cluster, another database's
- * included) may show a smaller head for a moment after an append; poll (untimed) up to 30 s.
- */
-const headAfter = (store) =>
-  Effect.gen(function* () {
-    const until = performance.now() + 30_000
-    let head = yield* store.head()
-    while (head < lastPosition && performance.now() < until) {
-      yield* Effect.sleep("20 millis")
-      head = yield* store.head()
-    }
-    return head
-  })
-
 export const w1 = (store, appends) =>
   Effect.gen(function* () {
     const lat = new Float64Array(appends.length)
@@ -63,7 +47,7 @@ export const w1 = (store, appends) =>
       if (r.positions.length > 0) lastPosition = r.positions[r.positions.length - 1]
     }
     const ms = performance.now() - t0
-    const head = yield* headAfter(store)
+    const head = yield* store.head()
     const errors =
       head === lastPosition ? [] : [`head is ${head} after ${appends.length} appends ending at ${lastPosition}`]
     return [
@@ -84,7 +68,7 @@ export const w2 = (store, appends) =>
     const t0 = performance.now()
     const n = yield* appendAll(store, appends)
     const ms = performance.now() - t0
-    const head = yield* headAfter(store)
+    const head = yield* store.head()
     const errors =
       head === lastPosition ? [] : [`head is ${head} after appending ${n} events ending at ${lastPosition}`]
     return [{ row: "W2", value: n / (ms / 1000), unit: "events/s", ms, check: { ok: errors.length === 0, errors } }]
@@ -211,7 +195,7 @@ export const importDistrict = (store, district) =>
     const t0 = performance.now()
     const n = yield* appendAll(store, district.appends)
     const ms = performance.now() - t0
-    const head = yield* headAfter(store)
+    const head = yield* store.head()
     const errors =
       head === lastPosition ? [] : [`head is ${head} after importing ${n} events ending at ${lastPosition}`]
     return [

@@ -22,6 +22,30 @@ const quota = (school: string, n: number, id?: string): EventStore.EventToAppend
 const uuid = (a: number, b: number): string =>
   `${a.toString(16).padStart(8, "0")}-0000-4000-8000-${b.toString(16).padStart(12, "0")}`
 
+/**
+ * A appends to `school-A` inside a transaction it keeps open (its xid, hence its positions,
+ * taken first); `commitA` lets it commit, `a` is its fiber.
+ */
+const holdOpenAppend = (sql: SqlClient.SqlClient, schema: string) =>
+  Effect.gen(function* () {
+    const aWrote = yield* Deferred.make<void>()
+    const commitA = yield* Deferred.make<void>()
+    const payload = Result.getOrThrow(
+      encodeEvents("school-A", [quota("A", 1)], new Date().toISOString(), EventCodec.EventLogCodec)
+    )
+    const a = yield* Effect.forkChild(
+      sql.withTransaction(
+        Effect.gen(function* () {
+          yield* sql.unsafe(`SELECT * FROM ${schema}.append($1, $2, $3::json)`, ["school-A", "any", payload])
+          yield* Deferred.succeed(aWrote, undefined)
+          yield* Deferred.await(commitA)
+        })
+      )
+    )
+    yield* Deferred.await(aWrote)
+    return { commitA, a }
+  })
+
 pgDescribe("postgres global order", () => {
   it("commits out of xid order: a running subscription delivers both events, once each, in position order", async () => {
     const ctx = await pool()
@@ -41,21 +65,7 @@ pgDescribe("postgres global order", () => {
             )
           )
           // A takes its xid (and positions) first, inside a transaction it keeps open…
-          const aWrote = yield* Deferred.make<void>()
-          const commitA = yield* Deferred.make<void>()
-          const payload = Result.getOrThrow(
-            encodeEvents("school-A", [quota("A", 1)], new Date().toISOString(), EventCodec.EventLogCodec)
-          )
-          const a = yield* Effect.forkChild(
-            sql.withTransaction(
-              Effect.gen(function* () {
-                yield* sql.unsafe(`SELECT * FROM ${schema}.append($1, $2, $3::json)`, ["school-A", "any", payload])
-                yield* Deferred.succeed(aWrote, undefined)
-                yield* Deferred.await(commitA)
-              })
-            )
-          )
-          yield* Deferred.await(aWrote)
+          const { commitA, a } = yield* holdOpenAppend(sql, schema)
           // …B takes a later one and commits first
           const b = yield* es.append("school-B", [quota("B", 2)], "noStream")
           yield* Effect.sleep(300) // several polls and B's NOTIFY: nothing may be delivered past A's open xid
@@ -88,21 +98,7 @@ pgDescribe("postgres global order", () => {
           const schema = yield* freshSchema
           const store = yield* openStore(schema, { settleMillis: 200 })
           const es = store.eventStore
-          const aWrote = yield* Deferred.make<void>()
-          const commitA = yield* Deferred.make<void>()
-          const payload = Result.getOrThrow(
-            encodeEvents("school-A", [quota("A", 1)], new Date().toISOString(), EventCodec.EventLogCodec)
-          )
-          const a = yield* Effect.forkChild(
-            sql.withTransaction(
-              Effect.gen(function* () {
-                yield* sql.unsafe(`SELECT * FROM ${schema}.append($1, $2, $3::json)`, ["school-A", "any", payload])
-                yield* Deferred.succeed(aWrote, undefined)
-                yield* Deferred.await(commitA)
-              })
-            )
-          )
-          yield* Deferred.await(aWrote)
+          const { commitA, a } = yield* holdOpenAppend(sql, schema)
           const b = yield* es.append("school-B", [quota("B", 2)], "noStream")
           const head = yield* Effect.flip(es.head())
           const read = yield* Effect.flip(Stream.runCollect(es.readAll()))
