@@ -19,7 +19,15 @@
  * @since 0.1.0
  */
 import { mkdir } from "node:fs/promises"
-import { CheckpointStore, EventCodec, type EventStore, Pagination, StoreErrors, StoreServices } from "@xueshi/core"
+import {
+  AppendBatch,
+  CheckpointStore,
+  EventCodec,
+  type EventStore,
+  Pagination,
+  StoreErrors,
+  StoreServices
+} from "@xueshi/core"
 import { Clock, Context, Effect, Layer, Option, type Scope, Semaphore, Stream } from "effect"
 import { StoreLocked } from "./FileStoreErrors.js"
 import { FileIo, Io } from "./internal/Io.js"
@@ -217,6 +225,14 @@ export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService,
         })
       )
 
+    const appendBatch: AppendBatch.AppendBatch["Service"]["appendBatch"] = (appends) =>
+      Effect.flatMap(Clock.currentTimeMillis, (millis) =>
+        Effect.tryPromise({
+          try: () => log.appendBatch(appends, new Date(millis).toISOString()),
+          catch: appendError
+        })
+      )
+
     const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
       Stream.unwrap(
         Effect.map(refresh, () =>
@@ -393,6 +409,7 @@ export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService,
       checkpoints,
       projections,
       snapshots,
+      appendBatch: AppendBatch.AppendBatch.of({ appendBatch }),
       flush: Effect.tryPromise({ try: () => log.flush(), catch: (e) => toStoreError(e) }),
       refresh
     } satisfies FileStoreService

@@ -20,6 +20,7 @@ const fresh = (options: Omit<FileStore.FileStoreOptions, "directory">) => () =>
   Layer.unwrap(Effect.map(directory, (dir) => FileStore.layer({ directory: dir, ...options })))
 
 eventStoreConformance("file (always)", fresh({}), {
+  appendBatch: true,
   reopen: {
     storage: directory,
     makeLayer: (dir, options) =>
@@ -29,5 +30,6 @@ eventStoreConformance("file (always)", fresh({}), {
 
 // Group commit and tiny segments: every read crosses segment boundaries, appends are coalesced.
 eventStoreConformance("file (grouped, 4 KiB segments)", fresh({ durability: "grouped", segmentBytes: 4096 }), {
+  appendBatch: true,
   numRuns: 25
 })

@@ -21,7 +21,8 @@
 
 import type { CheckpointStore as CheckpointStoreModule } from "@xueshi/core"
 import {
-  AppendRules,
+  AppendBatch,
+  type AppendRules,
   CheckpointStore as Checkpoints,
   EventCodec,
   EventStore,
@@ -200,39 +201,57 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
     Deferred.doneUnsafe(previous, Exit.void)
   }
 
+  const view: AppendBatch.StoreView = {
+    get head() {
+      return storage.entries.length
+    },
+    version,
+    lookupId: (id) => storage.ids.get(id.toLowerCase())
+  }
+
+  /** Decides and stores a batch in one synchronous step: checks and writes cannot interleave. */
+  const commit = (
+    appends: ReadonlyArray<AppendBatch.StreamAppend>,
+    millis: number
+  ): Effect.Effect<ReadonlyArray<EventStore.AppendResult>, StoreErrors.AppendError> => {
+    const planned = AppendBatch.planAppends(appends, view, nowIso(millis), { codec })
+    if (Result.isFailure(planned)) return Effect.fail(planned.failure)
+    let wrote = false
+    for (const a of planned.success.appends) {
+      if (a.records.length === 0) continue
+      wrote = true
+      let positions = storage.streams.get(a.stream)
+      if (positions === undefined) {
+        positions = []
+        storage.streams.set(a.stream, positions)
+      }
+      for (const record of a.records) {
+        storage.entries.push({ writer: codec, record })
+        decodedCache[record.position - 1] = record
+        positions.push(record.position)
+        if (record.id !== undefined) {
+          storage.ids.set(record.id.toLowerCase(), {
+            stream: a.stream,
+            version: record.version,
+            position: record.position
+          })
+        }
+      }
+    }
+    if (wrote) notify()
+    return Effect.succeed(planned.success.appends.map((a) => a.result))
+  }
+
   const append: EventStore.EventStore["Service"]["append"] = (stream, events, expected) =>
     Effect.flatMap(Clock.currentTimeMillis, (millis) =>
-      Effect.suspend((): Effect.Effect<EventStore.AppendResult, StoreErrors.AppendError> => {
-        // One synchronous step from here to the end: checks and writes cannot interleave.
-        const verdict = AppendRules.checkIdempotency(stream, events, (id) => storage.ids.get(id.toLowerCase()))
-        if (verdict._tag === "Retry") return Effect.succeed(verdict.result)
-        if (verdict._tag === "Conflict") return Effect.fail(verdict.error)
-        const current = version(stream)
-        const wrong = AppendRules.checkExpectedVersion(stream, expected, current)
-        if (wrong !== undefined) return Effect.fail(wrong)
-        if (events.length === 0) return Effect.succeed({ stream, version: current, positions: [] })
-        const head = storage.entries.length
-        const encoded = AppendRules.encodeAppend(stream, events, current, head, nowIso(millis), codec)
-        if (Result.isFailure(encoded)) return Effect.fail(encoded.failure)
-        let positions = storage.streams.get(stream)
-        if (positions === undefined) {
-          positions = []
-          storage.streams.set(stream, positions)
-        }
-        const appended: Array<number> = []
-        for (const record of encoded.success) {
-          storage.entries.push({ writer: codec, record })
-          decodedCache[record.position - 1] = record
-          positions.push(record.position)
-          appended.push(record.position)
-          if (record.id !== undefined) {
-            storage.ids.set(record.id.toLowerCase(), { stream, version: record.version, position: record.position })
-          }
-        }
-        notify()
-        return Effect.succeed({ stream, version: current + events.length, positions: appended })
-      })
+      Effect.map(
+        Effect.suspend(() => commit([{ stream, events, expected }], millis)),
+        (results) => results[0] as EventStore.AppendResult
+      )
     )
+
+  const appendBatch: AppendBatch.AppendBatch["Service"]["appendBatch"] = (appends) =>
+    Effect.flatMap(Clock.currentTimeMillis, (millis) => Effect.suspend(() => commit(appends, millis)))
 
   const readStream: EventStore.EventStore["Service"]["readStream"] = (stream, readOptions) =>
     Stream.suspend(() => Pagination.streamPages(storage.streams.get(stream) ?? [], readOptions, pageSize, decodeRange))
@@ -364,7 +383,14 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
       })
   })
 
-  return { storage, eventStore, checkpoints, projections, snapshots }
+  return {
+    storage,
+    eventStore,
+    checkpoints,
+    projections,
+    snapshots,
+    appendBatch: AppendBatch.AppendBatch.of({ appendBatch })
+  }
 }
 
 /**

@@ -82,6 +82,8 @@ export * as StreamKinds from "./StreamKinds.js"
 export * as StreamName from "./StreamName.js"
 /** Strict JSON lines: no repeated key, bounded length and nesting; UTF-8 decoding that refuses invalid bytes. @since 0.1.0 */
 export * as StrictJson from "./StrictJson.js"
+/** Appends to several streams as one all-or-nothing write: the optional `AppendBatch` service and its rules. @since 0.1.0 */
+export * as AppendBatch from "./store/AppendBatch.js"
 /** The limits of what an append may store (nesting, line length), checked for every adapter. @since 0.1.0 */
 export * as AppendLimits from "./store/AppendLimits.js"
 /** Append rules shared by every adapter. @since 0.1.0 */

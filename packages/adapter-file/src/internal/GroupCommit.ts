@@ -1,11 +1,12 @@
 /**
- * Appending: the queue of appends, group commit (one write and one flush for a
- * group in `grouped`), the append rules, the write, and commit notifications.
+ * Appending: the queue of appends and batches (`AppendBatch`), group commit (one
+ * write and one flush for a group in `grouped`), the append rules, the write, and
+ * commit notifications.
  *
  * @internal
  */
 import type { FileHandle } from "node:fs/promises"
-import { AppendRules, type EventStore } from "@xueshi/core"
+import { AppendBatch, type EventStore } from "@xueshi/core"
 import { Result } from "effect"
 import { frameLine } from "../FileFormat.js"
 import { toStoreError, unavailable } from "./Errors.js"
@@ -15,13 +16,19 @@ type AppendResult = EventStore.AppendResult
 type EventToAppend = EventStore.EventToAppend
 type ExpectedVersion = EventStore.ExpectedVersion
 
+/** One item of the queue: appends that are decided together and stand or fall together. */
 interface PendingAppend {
-  readonly stream: string
-  readonly events: ReadonlyArray<EventToAppend>
-  readonly expected: ExpectedVersion
+  readonly appends: ReadonlyArray<AppendBatch.StreamAppend>
   readonly recordedAt: string
-  readonly resolve: (r: AppendResult) => void
+  readonly resolve: (r: ReadonlyArray<AppendResult>) => void
   readonly reject: (e: unknown) => void
+}
+
+/** The lines of one planned append that writes. */
+interface AcceptedAppend {
+  readonly lines: Array<Buffer>
+  readonly result: AppendResult
+  readonly ids: Array<string | null>
 }
 
 /** Appends to a log. */
@@ -36,10 +43,18 @@ export class LogCommit extends LogReads {
     expected: ExpectedVersion,
     recordedAt: string
   ): Promise<AppendResult> {
+    return this.appendBatch([{ stream, events, expected }], recordedAt).then((rs) => rs[0] as AppendResult)
+  }
+
+  /** Appends to several streams as one item of the queue: one write, all or nothing (`AppendBatch`). */
+  appendBatch(
+    appends: ReadonlyArray<AppendBatch.StreamAppend>,
+    recordedAt: string
+  ): Promise<ReadonlyArray<AppendResult>> {
     if (this.config.readOnly) return Promise.reject(unavailable("the store is open read-only"))
     if (this.closed) return Promise.reject(unavailable("the store is closed"))
     return new Promise((resolve, reject) => {
-      this.queue.push({ stream, events, expected, recordedAt, resolve, reject })
+      this.queue.push({ appends, recordedAt, resolve, reject })
       this.kick()
     })
   }
@@ -59,67 +74,42 @@ export class LogCommit extends LogReads {
     })()
   }
 
-  /** Validates, writes and flushes a group of appends; settles each. Never throws. */
+  /** Decides (`AppendBatch.planAppends`), writes and flushes a group of queue items; settles each. Never throws. */
   protected async commit(group: ReadonlyArray<PendingAppend>): Promise<void> {
     const { codec } = this.config
-    const overlayVersion = new Map<string, number>()
-    const overlayIds = new Map<string, AppendRules.StoredIdLocation>()
-    let head = this.head
-    const accepted: Array<{
-      req: PendingAppend
-      lines: Array<Buffer>
-      result: AppendResult
-      ids: Array<string | null>
-    }> = []
-    const later: Array<{ req: PendingAppend; result: AppendResult }> = []
+    let view: AppendBatch.StoreView = {
+      head: this.head,
+      version: (stream) => this.version(stream),
+      lookupId: (id) => this.lookupId(id)
+    }
+    const accepted: Array<AcceptedAppend> = []
+    const writing: Array<{ req: PendingAppend; results: ReadonlyArray<AppendResult> }> = []
+    const later: Array<{ req: PendingAppend; results: ReadonlyArray<AppendResult> }> = []
     for (const req of group) {
       try {
-        const { stream, events, expected } = req
-        const verdict = AppendRules.checkIdempotency(
-          stream,
-          events,
-          (id) => overlayIds.get(id.toLowerCase()) ?? this.lookupId(id)
-        )
-        if (verdict._tag === "Retry") {
-          later.push({ req, result: verdict.result })
+        const planned = AppendBatch.planAppends(req.appends, view, req.recordedAt, { codec, wire: true })
+        if (Result.isFailure(planned)) {
+          req.reject(planned.failure)
           continue
         }
-        if (verdict._tag === "Conflict") {
-          req.reject(verdict.error)
+        const batch = planned.success
+        const results = batch.appends.map((a) => a.result)
+        if (batch.head === view.head) {
+          later.push({ req, results })
           continue
         }
-        const current = overlayVersion.get(stream) ?? this.version(stream)
-        const wrong = AppendRules.checkExpectedVersion(stream, expected, current)
-        if (wrong !== undefined) {
-          req.reject(wrong)
-          continue
+        for (const a of batch.appends) {
+          const n = a.records.length
+          if (n === 0) continue
+          // the canonical line of each record, from its wire form: no third encode
+          accepted.push({
+            lines: a.wire.map((w, i) => frameLine(JSON.stringify(w), i, n)),
+            ids: a.records.map((r) => r.id ?? null),
+            result: a.result
+          })
         }
-        if (events.length === 0) {
-          later.push({ req, result: { stream, version: current, positions: [] } })
-          continue
-        }
-        const encoded = AppendRules.encodeAppendWire(stream, events, current, head, req.recordedAt, codec)
-        if (Result.isFailure(encoded)) {
-          req.reject(encoded.failure)
-          continue
-        }
-        const { records, wire } = encoded.success
-        const n = records.length
-        // the canonical line of each record, from its wire form: no third encode
-        const lines = wire.map((w, i) => frameLine(JSON.stringify(w), i, n))
-        const ids = records.map((r) => r.id ?? null)
-        records.forEach((r) => {
-          if (r.id !== undefined)
-            overlayIds.set(r.id.toLowerCase(), { stream, version: r.version, position: r.position })
-        })
-        overlayVersion.set(stream, current + n)
-        head += n
-        accepted.push({
-          req,
-          lines,
-          ids,
-          result: { stream, version: current + n, positions: records.map((r) => r.position) }
-        })
+        view = AppendBatch.withBatch(view, batch)
+        writing.push({ req, results })
       } catch (e) {
         req.reject(toStoreError(e))
       }
@@ -129,23 +119,21 @@ export class LogCommit extends LogReads {
         await this.write(accepted)
       } catch (e) {
         const err = toStoreError(e)
-        for (const a of accepted) a.req.reject(err)
+        for (const w of writing) w.req.reject(err)
         // the retries that pointed into this group are not stored either
         for (const l of later) {
-          if (l.result.positions.some((p) => p > this.head)) l.req.reject(err)
-          else l.req.resolve(l.result)
+          if (l.results.some((r) => r.positions.some((p) => p > this.head))) l.req.reject(err)
+          else l.req.resolve(l.results)
         }
         return
       }
-      for (const a of accepted) a.req.resolve(a.result)
+      for (const w of writing) w.req.resolve(w.results)
       this.notify()
     }
-    for (const l of later) l.req.resolve(l.result)
+    for (const l of later) l.req.resolve(l.results)
   }
 
-  protected async write(
-    accepted: ReadonlyArray<{ lines: Array<Buffer>; result: AppendResult; ids: Array<string | null> }>
-  ) {
+  protected async write(accepted: ReadonlyArray<AcceptedAppend>) {
     const { io, durability, segmentBytes, summaryIntervalBytes } = this.config
     if (this.dirtyTail) await this.truncateBack()
     const bytes = accepted.reduce((n, a) => n + a.lines.reduce((m, l) => m + l.length, 0), 0)

@@ -12,17 +12,20 @@
  *   to make an interrupted import safe to run again.
  * - **Grouped appends**: consecutive lines of one stream are appended together
  *   (at most `batchSize`), each with the exact expected version, so a writer
- *   that races the import makes it fail rather than interleave.
+ *   that races the import makes it fail rather than interleave. When the store
+ *   provides `AppendBatch`, the appends go in batches of about `batchEvents`
+ *   events, one all-or-nothing write each, in the log's order.
  * - **Export** writes every field in the contract's order (stream, type, data,
  *   version, id, schemaVersion, recordedAt, position, meta), so export → import
  *   into an empty store → export is byte-identical.
  *
  * @since 0.1.0
  */
-import { Effect, Stream } from "effect"
+import { Effect, Option, Stream } from "effect"
 import { type EventCodec, EventLogCodec, type LogRecord } from "../EventCodec.js"
 import { type LogSource, type LogSourceError, lines } from "../LogSource.js"
 import { LogError, makeLogValidator } from "../LogValidator.js"
+import { AppendBatch, type StreamAppend } from "./AppendBatch.js"
 import { EventStore, type EventToAppend } from "./EventStore.js"
 import type { AppendError, ReadError } from "./StoreErrors.js"
 
@@ -37,6 +40,8 @@ export interface ImportOptions {
   readonly mode?: "allOrNothing" | "validPrefix"
   /** At most this many events per append (default 500). */
   readonly batchSize?: number
+  /** With a store's `AppendBatch`: appends per batch until it holds this many events (default 20,000). */
+  readonly batchEvents?: number
   /** The codec (default: event-log-v1 without upcasters). */
   readonly codec?: EventCodec
   /** Called after each append with the lines validated and the events appended so far. */
@@ -106,18 +111,39 @@ export const importLog = <E = never, R = never>(
     const read = validator.lines() - primed
     if (rejected !== undefined && options.mode !== "validPrefix") return yield* Effect.fail(rejected)
 
-    let appended = 0
+    const appends: Array<StreamAppend> = []
     let i = 0
     while (i < accepted.length) {
       const first = accepted[i] as LogRecord
       let j = i + 1
       while (j < accepted.length && j - i < batchSize && (accepted[j] as LogRecord).stream === first.stream) j++
-      const batch: Array<EventToAppend> = []
-      for (let k = i; k < j; k++) batch.push(toAppend(accepted[k] as LogRecord))
-      yield* store.append(first.stream, batch, (first.version as number) - 1)
-      appended += batch.length
-      options.onProgress?.({ lines: read, appended })
+      const events: Array<EventToAppend> = []
+      for (let k = i; k < j; k++) events.push(toAppend(accepted[k] as LogRecord))
+      appends.push({ stream: first.stream, events, expected: (first.version as number) - 1 })
       i = j
+    }
+    accepted.length = 0
+    let appended = 0
+    const batches = yield* Effect.serviceOption(AppendBatch)
+    if (Option.isSome(batches)) {
+      const batchEvents = Math.max(1, options.batchEvents ?? 20_000)
+      let from = 0
+      while (from < appends.length) {
+        let to = from
+        let events = 0
+        while (to < appends.length && (to === from || events < batchEvents))
+          events += (appends[to++] as StreamAppend).events.length
+        yield* batches.value.appendBatch(appends.slice(from, to))
+        appended += events
+        options.onProgress?.({ lines: read, appended })
+        from = to
+      }
+    } else {
+      for (const a of appends) {
+        yield* store.append(a.stream, a.events, a.expected)
+        appended += a.events.length
+        options.onProgress?.({ lines: read, appended })
+      }
     }
     return {
       lines: read,

@@ -8,6 +8,7 @@
  * @since 0.1.0
  */
 import { Context } from "effect"
+import { AppendBatch } from "./AppendBatch.js"
 import { CheckpointStore, ProjectionStore, SnapshotStore } from "./CheckpointStore.js"
 import { EventStore } from "./EventStore.js"
 import { instrumentEventStore } from "./Observability.js"
@@ -23,6 +24,8 @@ export interface StoreServices {
   readonly checkpoints: CheckpointStore["Service"]
   readonly projections: ProjectionStore["Service"]
   readonly snapshots: SnapshotStore["Service"]
+  /** The optional batch append (`AppendBatch`), for a store that writes many streams in one step. */
+  readonly appendBatch?: AppendBatch["Service"]
 }
 
 /**
@@ -34,17 +37,20 @@ export interface StoreServices {
 export type Services = EventStore | CheckpointStore | ProjectionStore | SnapshotStore
 
 /**
- * The context of a store's four services (an adapter's layer: `Layer.effectContext` of it).
+ * The context of a store's four services (an adapter's layer: `Layer.effectContext` of it),
+ * with its `AppendBatch` when it has one (look it up with `Effect.serviceOption`).
  *
  * @category utils
  * @since 0.1.0
  */
-export const context = (store: StoreServices): Context.Context<Services> =>
-  Context.make(EventStore, store.eventStore).pipe(
+export const context = (store: StoreServices): Context.Context<Services> => {
+  const services = Context.make(EventStore, store.eventStore).pipe(
     Context.add(CheckpointStore, store.checkpoints),
     Context.add(ProjectionStore, store.projections),
     Context.add(SnapshotStore, store.snapshots)
   )
+  return store.appendBatch === undefined ? services : Context.add(services, AppendBatch, store.appendBatch)
+}
 
 /**
  * An adapter's event store with the standard spans and metrics, named by `adapter`.

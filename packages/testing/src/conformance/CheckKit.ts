@@ -29,6 +29,8 @@ export interface Check {
   readonly heavy?: boolean
   /** Needs the `reopen` option (reported as skipped, with the reason, without it). */
   readonly needsReopen?: boolean
+  /** Needs the `appendBatch` option: the adapter provides `AppendBatch` (reported as skipped, with the reason, without it). */
+  readonly needsAppendBatch?: boolean
   readonly run: (ctx: CheckContext) => Effect.Effect<void, unknown>
 }
 

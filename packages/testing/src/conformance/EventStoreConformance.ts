@@ -16,19 +16,21 @@
  * checks are listed in `Checks.checks` (one file per group of the port's
  * contract) and `TransferChecks.transferChecks`; each fails with a
  * `ConformanceFailure` naming the broken rule. A check that does not apply (the
- * reopen checks without the `reopen` option) is registered as skipped, its
+ * reopen checks without the `reopen` option, the batch checks without
+ * `appendBatch`) is registered as skipped, its
  * reason in its name.
  *
  * @since 0.1.0
  */
 import { Cause, Effect, Exit, type Layer } from "effect"
 import { registrarOf, skipWithReason, type TestRegistrar } from "../Registrar.js"
+import { batchChecks } from "./BatchChecks.js"
 import { type Check, checks as portChecks } from "./Checks.js"
 import { ConformanceFailure, type ConformanceOptions, contextOf, type StoreServices } from "./Harness.js"
-
 import { keyedStateChecks } from "./KeyedStateChecks.js"
 import { transferChecks } from "./TransferChecks.js"
 
+export { batchChecks } from "./BatchChecks.js"
 export type { Check } from "./Checks.js"
 export { keyedStateChecks } from "./KeyedStateChecks.js"
 export { transferChecks } from "./TransferChecks.js"
@@ -36,12 +38,12 @@ export { transferChecks } from "./TransferChecks.js"
 /**
  * Every check of the suite: the port's (`Checks.ts`), then import, export and
  * integrity across streams (`TransferChecks.ts`), then keyed projection state
- * (`KeyedStateChecks.ts`).
+ * (`KeyedStateChecks.ts`), then the optional batch append (`BatchChecks.ts`).
  *
  * @category rules
  * @since 0.1.0
  */
-export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks, ...keyedStateChecks]
+export const checks: ReadonlyArray<Check> = [...portChecks, ...transferChecks, ...keyedStateChecks, ...batchChecks]
 export {
   type CheckContext,
   ConformanceFailure,
@@ -78,7 +80,7 @@ export const runCheck = <S>(
 
 /**
  * Why a check does not apply given the options, or `undefined` when it does
- * (the checks needing `reopen` apply only with it).
+ * (the checks needing `reopen` or `appendBatch` apply only with it).
  *
  * @category utils
  * @since 0.1.0
@@ -86,7 +88,9 @@ export const runCheck = <S>(
 export const skipReason = <S>(check: Check, options: ConformanceOptions<S> = {}): string | undefined =>
   check.needsReopen === true && options.reopen === undefined
     ? "needs the reopen option (how to close and reopen a store over the same storage), not given to this suite"
-    : undefined
+    : check.needsAppendBatch === true && options.appendBatch !== true
+      ? "needs the appendBatch option: this adapter does not provide the optional AppendBatch service"
+      : undefined
 
 /**
  * The checks that apply given the options (those needing `reopen` only with it).

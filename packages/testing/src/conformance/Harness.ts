@@ -63,6 +63,8 @@ export interface ConformanceOptions<S = any> {
   readonly timeout?: number
   /** Enables the checks that close and reopen a store (durability, upcasting on read). */
   readonly reopen?: Reopen<S>
+  /** The adapter's layer provides the optional `AppendBatch` service: enables its checks. */
+  readonly appendBatch?: boolean
 }
 
 /**

@@ -4,7 +4,7 @@
  * self-test runs the conformance checks against each and expects the named
  * checks to fail.
  */
-import { CheckpointStore, EventStore } from "@xueshi/core"
+import { AppendBatch, CheckpointStore, EventStore } from "@xueshi/core"
 import { Context, Effect, Layer, Option, PubSub, Stream } from "effect"
 // A relative import keeps the package graph acyclic (adapter-memory's tests depend on @xueshi/testing).
 import { MemoryEventStore } from "../../../adapter-memory/src/index.js"
@@ -40,6 +40,23 @@ const breaking = (
     })
   )
 
+/** A layer of the memory adapter whose `AppendBatch` is replaced (the rest of the store is correct). */
+const breakingBatch = (
+  appendBatch: (m: MemoryEventStore.MemoryStore) => AppendBatch.AppendBatch["Service"]["appendBatch"]
+): Layer.Layer<StoreServices> =>
+  Layer.syncContext(() => {
+    const m = MemoryEventStore.make()
+    return Context.add(
+      Context.make(EventStore.EventStore, m.eventStore).pipe(
+        Context.add(CheckpointStore.CheckpointStore, m.checkpoints),
+        Context.add(CheckpointStore.ProjectionStore, m.projections),
+        Context.add(CheckpointStore.SnapshotStore, m.snapshots)
+      ),
+      AppendBatch.AppendBatch,
+      AppendBatch.AppendBatch.of({ appendBatch: appendBatch(m) })
+    )
+  })
+
 const withStore = (s: Services, patch: Partial<EventStore.EventStore["Service"]>) =>
   Effect.succeed({ eventStore: EventStore.EventStore.of({ ...s.eventStore, ...patch }) })
 
@@ -60,6 +77,48 @@ const memoryReopen: Reopen<MemoryEventStore.MemoryStorage> = {
 
 /** Every broken adapter. */
 export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
+  {
+    name: "batchNotAtomic",
+    fault: "a batch runs its appends one by one, so a refused append leaves the ones before it stored",
+    makeLayer: () =>
+      breakingBatch(
+        (m) => (appends) => Effect.forEach(appends, (a) => m.eventStore.append(a.stream, a.events, a.expected))
+      ),
+    caughtBy: ["batch.allOrNothing"]
+  },
+  {
+    name: "batchByStream",
+    fault: "a batch writes its appends grouped by stream, not in the batch's order",
+    makeLayer: () =>
+      breakingBatch((m) => (appends) => {
+        const order = appends
+          .map((a, i) => [a, i] as const)
+          .sort((x, y) => (x[0].stream < y[0].stream ? -1 : x[0].stream > y[0].stream ? 1 : x[1] - y[1]))
+        return Effect.map(
+          (m.appendBatch as AppendBatch.AppendBatch["Service"]).appendBatch(order.map(([a]) => a)),
+          (results) => {
+            const out: Array<EventStore.AppendResult> = []
+            order.forEach(([, i], k) => {
+              out[i] = results[k] as EventStore.AppendResult
+            })
+            return out
+          }
+        )
+      }),
+    caughtBy: ["batch.sameAsAppends"]
+  },
+  {
+    name: "batchDropsIds",
+    fault: "a batch drops the events' ids, so the same batch again is written twice",
+    makeLayer: () =>
+      breakingBatch(
+        (m) => (appends) =>
+          (m.appendBatch as AppendBatch.AppendBatch["Service"]).appendBatch(
+            appends.map((a) => ({ ...a, events: a.events.map((e) => ({ event: e.event })) }))
+          )
+      ),
+    caughtBy: ["batch.retry", "batch.sameAsAppends"]
+  },
   {
     name: "ignoresNoStream",
     fault: "treats expected noStream as any (a PostgreSQL store that does no check)",

@@ -20,7 +20,7 @@ import { brokenAdapters, correct } from "./BrokenAdapters.js"
 // harness's wait is only a guard against a dead adapter, left at its default).
 // 60 cases per property: enough for the concurrency faults to show in every run
 // we tried (fast-check's seed changes on every run, so this is re-checked each time).
-const options = { numRuns: 60, concurrencyRuns: 60, endOnFailure: true }
+const options = { numRuns: 60, concurrencyRuns: 60, endOnFailure: true, appendBatch: true }
 
 const outcome = (
   id: string,
@@ -70,15 +70,21 @@ describe("the checks that catch them pass against the correct adapter", () => {
 })
 
 describe("checks that do not apply", () => {
-  it("are the reopen checks without the reopen option, each with its reason; with it, every check applies", () => {
+  it("are the reopen checks without the reopen option and the batch checks without appendBatch, each with its reason; with both, every check applies", () => {
     const reopenIds = checks.filter((c) => c.id.startsWith("reopen.")).map((c) => c.id)
+    const batchIds = checks.filter((c) => c.id.startsWith("batch.")).map((c) => c.id)
     expect(reopenIds.length).toBeGreaterThan(0)
-    expect(checks.filter((c) => skipReason(c) !== undefined).map((c) => c.id)).toEqual(reopenIds)
+    expect(batchIds.length).toBeGreaterThan(0)
+    expect(checks.filter((c) => skipReason(c) !== undefined).map((c) => c.id)).toEqual([...reopenIds, ...batchIds])
     for (const c of checks) if (reopenIds.includes(c.id)) expect(skipReason(c)).toMatch(/reopen option/)
+    for (const c of checks) if (batchIds.includes(c.id)) expect(skipReason(c)).toMatch(/AppendBatch/)
     expect(applicableChecks().map((c) => c.id)).toEqual(
-      checks.filter((c) => !reopenIds.includes(c.id)).map((c) => c.id)
+      checks.filter((c) => !reopenIds.includes(c.id) && !batchIds.includes(c.id)).map((c) => c.id)
     )
-    expect(applicableChecks({ reopen: correct.reopen })).toEqual(checks)
+    expect(applicableChecks({ reopen: correct.reopen }).map((c) => c.id)).toEqual(
+      checks.filter((c) => !batchIds.includes(c.id)).map((c) => c.id)
+    )
+    expect(applicableChecks({ reopen: correct.reopen, appendBatch: true })).toEqual(checks)
   })
 
   it("are registered as skipped with their reason, not left out", () => {
@@ -93,8 +99,8 @@ describe("checks that do not apply", () => {
     })
     expect(registered.length + skipped.length).toBe(checks.length)
     expect(skipped.map((n) => n.match(/\[([^\]]+)\]/)?.[1])).toEqual(
-      checks.filter((c) => c.needsReopen === true).map((c) => c.id)
+      checks.filter((c) => c.needsReopen === true || c.needsAppendBatch === true).map((c) => c.id)
     )
-    for (const n of skipped) expect(n).toMatch(/\(skipped: needs the reopen option/)
+    for (const n of skipped) expect(n).toMatch(/\(skipped: needs the (reopen|appendBatch) option/)
   })
 })
