@@ -59,11 +59,20 @@ export const crcHex = (bytes: Uint8Array): string => (crc32(bytes) >>> 0).toStri
  * @category utils
  * @since 0.1.0
  */
-export const frameLine = (canonical: string, i: number, n: number): Buffer => {
+export const frameLine = (canonical: string, i: number, n: number): Buffer =>
+  Buffer.from(frameText(canonical, i, n), "utf8")
+
+/**
+ * {@link frameLine} as text: the checksum is taken over the UTF-8 bytes of the
+ * line's head without building them (`crc32` of a string), so that a writer
+ * builds one buffer for a whole write.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const frameText = (canonical: string, i: number, n: number): string => {
   const head = `${canonical.slice(0, -1)},"${INTEGRITY_KEY}":{"i":${i},"n":${n},"crc":"`
-  const headBytes = Buffer.from(head, "utf8")
-  const crc = crcHex(headBytes)
-  return Buffer.concat([headBytes, Buffer.from(`${crc}"}}\n`, "latin1")])
+  return `${head}${(crc32(head) >>> 0).toString(16).padStart(8, "0")}"}}\n`
 }
 
 /**

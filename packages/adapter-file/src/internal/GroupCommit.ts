@@ -8,7 +8,7 @@
 import type { FileHandle } from "node:fs/promises"
 import { AppendBatch, type EventStore } from "@xueshi/core"
 import { Result } from "effect"
-import { frameLine } from "../FileFormat.js"
+import { frameText } from "../FileFormat.js"
 import { toStoreError, unavailable } from "./Errors.js"
 import { LogReads } from "./Reads.js"
 
@@ -26,7 +26,9 @@ interface PendingAppend {
 
 /** The lines of one planned append that writes. */
 interface AcceptedAppend {
-  readonly lines: Array<Buffer>
+  /** The framed lines (newline included) and their UTF-8 lengths. */
+  readonly lines: Array<string>
+  readonly lengths: Array<number>
   readonly result: AppendResult
   readonly ids: Array<string | null>
 }
@@ -102,8 +104,10 @@ export class LogCommit extends LogReads {
           const n = a.records.length
           if (n === 0) continue
           // the canonical line of each record, from its wire form: no third encode
+          const lines = a.wire.map((w, i) => frameText(JSON.stringify(w), i, n))
           accepted.push({
-            lines: a.wire.map((w, i) => frameLine(JSON.stringify(w), i, n)),
+            lines,
+            lengths: lines.map((l) => Buffer.byteLength(l, "utf8")),
             ids: a.records.map((r) => r.id ?? null),
             result: a.result
           })
@@ -136,14 +140,13 @@ export class LogCommit extends LogReads {
   protected async write(accepted: ReadonlyArray<AcceptedAppend>) {
     const { io, durability, segmentBytes, summaryIntervalBytes } = this.config
     if (this.dirtyTail) await this.truncateBack()
-    const bytes = accepted.reduce((n, a) => n + a.lines.reduce((m, l) => m + l.length, 0), 0)
+    const bytes = accepted.reduce((n, a) => n + a.lengths.reduce((m, l) => m + l, 0), 0)
     let seg = this.last()
     if (seg.size > 0 && seg.size + bytes > segmentBytes) seg = await this.roll()
     const fh = this.active as FileHandle
-    const buf = Buffer.concat(
-      accepted.flatMap((a) => a.lines),
-      bytes
-    )
+    const buf = Buffer.allocUnsafe(bytes)
+    let at = 0
+    for (const a of accepted) for (const line of a.lines) at += buf.write(line, at, "utf8")
     try {
       this.dirtyTail = true
       await io.writeAll(fh, seg.path, buf, seg.size)
@@ -157,9 +160,9 @@ export class LogCommit extends LogReads {
     let offset = seg.size
     for (const a of accepted) {
       const k = this.streamIdx(a.result.stream)
-      a.lines.forEach((line, i) => {
+      a.lengths.forEach((length, i) => {
         this.ingest(seg, offset, k, a.ids[i] ?? null)
-        offset += line.length
+        offset += length
       })
     }
     seg.size = offset

@@ -111,35 +111,41 @@ export const importLog = <E = never, R = never>(
     const read = validator.lines() - primed
     if (rejected !== undefined && options.mode !== "validPrefix") return yield* Effect.fail(rejected)
 
-    const appends: Array<StreamAppend> = []
-    let i = 0
-    while (i < accepted.length) {
-      const first = accepted[i] as LogRecord
-      let j = i + 1
-      while (j < accepted.length && j - i < batchSize && (accepted[j] as LogRecord).stream === first.stream) j++
+    // the appends, built as they are written (and the records let go), so that a district's log is held once
+    let next = 0
+    const nextAppend = (): StreamAppend | undefined => {
+      if (next >= accepted.length) return undefined
+      const first = accepted[next] as LogRecord
+      let j = next + 1
+      while (j < accepted.length && j - next < batchSize && (accepted[j] as LogRecord).stream === first.stream) j++
       const events: Array<EventToAppend> = []
-      for (let k = i; k < j; k++) events.push(toAppend(accepted[k] as LogRecord))
-      appends.push({ stream: first.stream, events, expected: (first.version as number) - 1 })
-      i = j
+      for (let k = next; k < j; k++) {
+        events.push(toAppend(accepted[k] as LogRecord))
+        accepted[k] = undefined as unknown as LogRecord
+      }
+      next = j
+      return { stream: first.stream, events, expected: (first.version as number) - 1 }
     }
-    accepted.length = 0
     let appended = 0
     const batches = yield* Effect.serviceOption(AppendBatch)
     if (Option.isSome(batches)) {
       const batchEvents = Math.max(1, options.batchEvents ?? 20_000)
-      let from = 0
-      while (from < appends.length) {
-        let to = from
+      for (;;) {
+        const batch: Array<StreamAppend> = []
         let events = 0
-        while (to < appends.length && (to === from || events < batchEvents))
-          events += (appends[to++] as StreamAppend).events.length
-        yield* batches.value.appendBatch(appends.slice(from, to))
+        while (events < batchEvents) {
+          const a = nextAppend()
+          if (a === undefined) break
+          batch.push(a)
+          events += a.events.length
+        }
+        if (batch.length === 0) break
+        yield* batches.value.appendBatch(batch)
         appended += events
         options.onProgress?.({ lines: read, appended })
-        from = to
       }
     } else {
-      for (const a of appends) {
+      for (let a = nextAppend(); a !== undefined; a = nextAppend()) {
         yield* store.append(a.stream, a.events, a.expected)
         appended += a.events.length
         options.onProgress?.({ lines: read, appended })
