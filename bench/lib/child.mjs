@@ -121,9 +121,9 @@ const runAdapter = async (job) => {
         const pf = projectionFold()
         if (job.phase === "all") {
           const district = await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })
-          return await W.withStore(layer, (store) =>
+          return await W.withStore(layer, (store, _openMs, ctx) =>
             Effect.gen(function* () {
-              const imported = yield* W.importDistrict(store, district)
+              const imported = yield* W.importDistrict(store, district, ctx)
               const replayed = yield* W.replay(store, { row: "D1 replay", projectionFold: pf })
               return [...imported, ...replayed]
             })
@@ -132,7 +132,7 @@ const runAdapter = async (job) => {
         if (job.phase === "import") {
           const district = await loadDistrict({ members: job.size.members, seed: job.seed, generator: job.district })
           if (entry.importDistrict !== undefined) return await entry.importDistrict(config, district)
-          return await W.withStore(layer, (store) => W.importDistrict(store, district))
+          return await W.withStore(layer, (store, _openMs, ctx) => W.importDistrict(store, district, ctx))
         }
         if (job.phase === "replay") {
           return await W.withStore(layer, (store, openMs) =>

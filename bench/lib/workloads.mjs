@@ -1,7 +1,7 @@
 // The workloads, written once against the core port `EventStore` (from the BUILT core): every
 // adapter runs exactly this code with its own layer.
-import { EventStore } from "@xueshi/core"
-import { Context, Effect, Layer, Result, Stream } from "effect"
+import { AppendBatch, EventStore } from "@xueshi/core"
+import { Context, Effect, Layer, Option, Result, Stream } from "effect"
 import { eventAt, idOf, recordedAtOf, streamOf, w3Streams } from "./events.mjs"
 import { idSetChecksum, makeFold } from "./fold.mjs"
 import { percentile } from "./stats.mjs"
@@ -189,11 +189,31 @@ export const w4 = (store, appends) =>
     return yield* replay(store, { row: "W4" })
   })
 
-/** D1 import (timed). */
-export const importDistrict = (store, district) =>
+/** The appends in batches of about 20,000 events through the store's AppendBatch, as LogTransfer does. */
+const appendBatches = (batch, appends) =>
   Effect.gen(function* () {
+    let n = 0
+    let from = 0
+    while (from < appends.length) {
+      let to = from
+      let events = 0
+      while (to < appends.length && events < 20_000) events += appends[to++].events.length
+      const results = yield* batch.appendBatch(appends.slice(from, to))
+      for (const r of results) if (r.positions.length > 0) lastPosition = r.positions[r.positions.length - 1]
+      n += events
+      from = to
+    }
+    return n
+  })
+
+/** D1 import (timed): through the store's AppendBatch when its context (`ctx`) has one, else append by append. */
+export const importDistrict = (store, district, ctx) =>
+  Effect.gen(function* () {
+    const batch = ctx === undefined ? Option.none() : Context.getOption(ctx, AppendBatch.AppendBatch)
     const t0 = performance.now()
-    const n = yield* appendAll(store, district.appends)
+    const n = Option.isSome(batch)
+      ? yield* appendBatches(batch.value, district.appends)
+      : yield* appendAll(store, district.appends)
     const ms = performance.now() - t0
     const head = yield* store.head()
     const errors =

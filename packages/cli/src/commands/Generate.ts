@@ -15,6 +15,23 @@ import { messageOf, unavailable, usage } from "../Failure.js"
 import { setTimings, step, summary } from "../Steps.js"
 import { timingsFlag } from "./Report.js"
 
+/** The lines of the records in chunks of about 1 MiB of text: one write each, not one per line. */
+function* chunksOf(records: Iterable<EventCodec.LogRecord>): Generator<string> {
+  let parts: Array<string> = []
+  let size = 0
+  for (const r of records) {
+    const line = `${EventCodec.EventLogCodec.encodeLine(r)}\n`
+    parts.push(line)
+    size += line.length
+    if (size >= 1 << 20) {
+      yield parts.join("")
+      parts = []
+      size = 0
+    }
+  }
+  if (parts.length > 0) yield parts.join("")
+}
+
 /**
  * The `generate` command.
  *
@@ -56,7 +73,7 @@ export const generate = Command.make(
         Effect.tryPromise({
           try: () =>
             pipeline(
-              Readable.from(records).map((r) => `${EventCodec.EventLogCodec.encodeLine(r)}\n`),
+              Readable.from(chunksOf(records)),
               createWriteStream(out)
             ),
           catch: (e) =>
