@@ -16,10 +16,11 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
+import { AppendBatch, StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
+import { makeAppendBatch } from "./PostgresBatch.js"
 import { ClusterChanged, StoreOpenFailed } from "./PostgresErrors.js"
 import { makeReader, type ReaderOptions } from "./PostgresReads.js"
 import { isValidSchemaName, migrate } from "./PostgresSchema.js"
@@ -145,6 +146,9 @@ export const make = (
     return {
       schema,
       eventStore: CoreStoreServices.eventStore("postgres", { append, ...reader }),
+      appendBatch: AppendBatch.AppendBatch.of({
+        appendBatch: makeAppendBatch(sql, schema, codec, wakeup.appended)
+      }),
       ...side,
       oldestWriterAgeMillis: reader.oldestWriterAgeMillis
     }

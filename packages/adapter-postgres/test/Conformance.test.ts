@@ -14,6 +14,7 @@ const numRuns = Math.min(50, fc.readConfigureGlobal().numRuns ?? 50)
 pgDescribe("postgres conformance", () => {
   eventStoreConformance("postgres", () => freshStore(), {
     numRuns,
+    appendBatch: true,
     reopen: {
       storage: freshSchema,
       makeLayer: (schema, options) => storeLayer(schema, options.codec === undefined ? {} : { codec: options.codec })
@@ -21,5 +22,8 @@ pgDescribe("postgres conformance", () => {
   })
 
   // Small pages: every read and subscription crosses page boundaries.
-  eventStoreConformance("postgres (page size 2)", () => freshStore({ pageSize: 2 }), { numRuns: Math.min(25, numRuns) })
+  eventStoreConformance("postgres (page size 2)", () => freshStore({ pageSize: 2 }), {
+    numRuns: Math.min(25, numRuns),
+    appendBatch: true
+  })
 })

@@ -13,8 +13,8 @@
  * `EventStore.append`: it writes nothing and answers the original result.
  * Positions follow the list's order.
  *
- * Stores that write many streams in one step (the memory and file adapters)
- * provide it; `LogTransfer.importLog` uses it when it is there (a district's
+ * Stores that write many streams in one step provide it (the memory, file
+ * and PostgreSQL adapters); `LogTransfer.importLog` uses it when it is there (a district's
  * log is 55,000 appends of 11 events on average: one write per batch instead
  * of one per append), and falls back to `EventStore.append` otherwise.
  *
