@@ -122,7 +122,7 @@ const fail = (message: string) => new ConformanceFailure({ check: "", message })
 
 const describeValue = (u: unknown, max = 300): string => {
   try {
-    const text = JSON.stringify(u)
+    const text = JSON.stringify(u, jsonReplacer)
     return text === undefined ? String(u) : text.length > max ? `${text.slice(0, max)}…` : text
   } catch {
     return String(u)
@@ -137,8 +137,19 @@ const describeValue = (u: unknown, max = 300): string => {
  */
 export const failWith = (message: string): Effect.Effect<never, ConformanceFailure> => Effect.fail(fail(message))
 
-/** JSON form of a value (undefined fields dropped), for comparisons and messages. */
-const normal = (u: unknown): unknown => (u === undefined ? undefined : JSON.parse(JSON.stringify(u)))
+/** Maps and Sets as JSON (`JSON.stringify` writes both as `{}`): their entries, in a stable order. */
+const jsonReplacer = (_key: string, v: unknown): unknown => {
+  if (v instanceof Map) {
+    const entries = [...v].map(([k, x]) => [JSON.stringify(k, jsonReplacer), x] as const)
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    return { $map: entries }
+  }
+  if (v instanceof Set) return { $set: [...v].map((x) => JSON.stringify(x, jsonReplacer)).sort() }
+  return v
+}
+
+/** JSON form of a value (undefined fields dropped; Maps and Sets by their entries), for comparisons and messages. */
+const normal = (u: unknown): unknown => (u === undefined ? undefined : JSON.parse(JSON.stringify(u, jsonReplacer)))
 
 const sameJson = (a: unknown, b: unknown): boolean => {
   if (a === b) return true

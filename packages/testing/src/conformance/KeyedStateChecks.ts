@@ -189,7 +189,8 @@ const keyedRunner: Check = {
           maxLength: 6
         }),
         batchSize: fc.integer({ min: 1, max: 7 }),
-        stops: fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 3 })
+        // a stop after some scheduler turns (anywhere, often before a save), or once caught up (after a save)
+        stops: fc.array(fc.oneof(fc.integer({ min: 0, max: 12 }), fc.constant("caughtUp" as const)), { maxLength: 3 })
       }),
       ({ batchSize, batches, stops }) =>
         Effect.gen(function* () {
@@ -226,12 +227,17 @@ const keyedRunner: Check = {
             })
           const run = ProjectionRunner.start(perStream, { batchSize, owner: "conformance", leaseTtlMillis: 60_000 })
           const remaining = [...batches]
-          for (const yields of stops) {
+          for (const stop of stops) {
             const b = remaining.shift()
             if (b !== undefined) yield* append(b)
             const scope = yield* Scope.make()
-            yield* run.pipe(Scope.provide(scope), Effect.provideService(CheckpointStore.ProjectionStore, spied))
-            yield* Effect.repeat(Effect.yieldNow, { times: yields })
+            const stopped = yield* run.pipe(
+              Scope.provide(scope),
+              Effect.provideService(CheckpointStore.ProjectionStore, spied)
+            )
+            if (stop === "caughtUp")
+              yield* within(ctx, stopped.whenCaughtUp, "a keyed runner catching up before its stop")
+            else yield* Effect.repeat(Effect.yieldNow, { times: stop })
             yield* Scope.close(scope, Exit.void)
           }
           for (const b of remaining) yield* append(b)

@@ -400,6 +400,34 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
     caughtBy: ["projections.keyedRunner"]
   },
   {
+    name: "keyedKeepsLastSave",
+    fault: "keeps only the entries of the last keyed save (each save replaces the state instead of changing it)",
+    makeLayer: () =>
+      breaking((s) =>
+        Effect.succeed({
+          projections: CheckpointStore.ProjectionStore.of({
+            ...s.projections,
+            saveChanges: (name, expected, changes) =>
+              Effect.flatMap(s.projections.loadKeyed?.(name) ?? Effect.succeed(Option.none()), (current) =>
+                (s.projections.saveChanges as NonNullable<typeof s.projections.saveChanges>)(name, expected, {
+                  ...changes,
+                  // every key saved before and not in this save is dropped
+                  removed: [
+                    ...changes.removed,
+                    ...(Option.isSome(current)
+                      ? current.value.entries
+                          .map(([key]) => key)
+                          .filter((key) => !changes.changed.some(([k]) => k === key))
+                      : [])
+                  ]
+                })
+              )
+          })
+        })
+      ),
+    caughtBy: ["projections.keyedRunner", "projections.keyedChangesTogether"]
+  },
+  {
     name: "leaseAlwaysGranted",
     fault: "grants a lease to whoever asks",
     makeLayer: () =>
