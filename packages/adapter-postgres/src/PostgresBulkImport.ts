@@ -24,11 +24,11 @@ import {
   EventCodec as Codecs,
   type EventCodec,
   type LogSource,
-  LogValidator,
+  type LogValidator,
   LogSource as Sources,
   type StoreErrors
 } from "@xueshi/core"
-import { Clock, Effect, Schema, Stream } from "effect"
+import { Clock, Effect, Schema } from "effect"
 import { SqlClient } from "effect/sql"
 import { isValidSchemaName, MAX_EVENTS_PER_APPEND, storeLockKey, XID_SCALE } from "./PostgresSchema.js"
 import { unavailable } from "./PostgresWrites.js"
@@ -273,18 +273,11 @@ export const importLog = <E = never, R = never>(
   SqlClient.SqlClient | R
 > =>
   Effect.gen(function* () {
-    const validator = LogValidator.makeLogValidator(options.codec === undefined ? {} : { codec: options.codec })
     const accepted: Array<EventCodec.LogRecord> = []
-    let failed: LogValidator.LogError | undefined
-    yield* Stream.runForEachWhile(Sources.lines(source), (line) => {
-      const outcome = validator.push(line)
-      if (outcome._tag === "Record") accepted.push(outcome.record)
-      else if (outcome._tag === "Error") {
-        failed = outcome.error
-        return Effect.succeed(false)
-      }
-      return Effect.succeed(true)
-    })
-    if (failed !== undefined) return yield* Effect.fail(failed)
+    yield* Sources.validated(
+      source,
+      (r) => accepted.push(r),
+      options.codec === undefined ? {} : { codec: options.codec }
+    )
     return yield* importRecords(schema, accepted, options)
   })

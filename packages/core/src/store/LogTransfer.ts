@@ -97,17 +97,25 @@ export const importLog = <E = never, R = never>(
     const accepted: Array<LogRecord> = []
     let rejected: LogError | undefined
     let skipped = 0
-    yield* Stream.runForEachWhile(lines(source), (line) => {
-      const outcome = validator.push(line)
-      if (outcome._tag === "Record") accepted.push(outcome.record)
-      else if (outcome._tag === "Skip") {
-        if (line.trim() !== "") skipped++
-      } else {
-        rejected = outcome.error.line > primed ? withLine(outcome.error, outcome.error.line - primed) : outcome.error
-        return Effect.succeed(false)
+    // a chunk of lines at a time (not an Effect per line); the first invalid line stops the read
+    yield* Stream.runForEachArray(lines(source), (chunk) => {
+      for (const line of chunk) {
+        const outcome = validator.push(line)
+        if (outcome._tag === "Record") accepted.push(outcome.record)
+        else if (outcome._tag === "Skip") {
+          if (line.trim() !== "") skipped++
+        } else {
+          rejected = outcome.error.line > primed ? withLine(outcome.error, outcome.error.line - primed) : outcome.error
+          return Effect.fail(STOP)
+        }
       }
-      return Effect.succeed(true)
-    })
+      return Effect.void
+    }).pipe(
+      Effect.catchIf(
+        (e): e is typeof STOP => e === STOP,
+        () => Effect.void
+      )
+    )
     const read = validator.lines() - primed
     if (rejected !== undefined && options.mode !== "validPrefix") return yield* Effect.fail(rejected)
 
@@ -158,6 +166,9 @@ export const importLog = <E = never, R = never>(
       ...(rejected === undefined ? {} : { rejected })
     }
   })
+
+/** Stops reading the log at its first invalid line (caught at once: not an error of the import). */
+const STOP: unique symbol = Symbol("LogTransfer.stop")
 
 /** The error with its line number counted in the imported log (not after the store's replayed lines). */
 const withLine = (e: LogError, line: number): LogError =>
