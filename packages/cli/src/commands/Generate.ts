@@ -71,11 +71,7 @@ export const generate = Command.make(
       yield* step(
         "generate",
         Effect.tryPromise({
-          try: () =>
-            pipeline(
-              Readable.from(chunksOf(records)),
-              createWriteStream(out)
-            ),
+          try: () => pipeline(Readable.from(chunksOf(records)), createWriteStream(out)),
           catch: (e) =>
             unavailable(`cannot write ${out}: ${messageOf(e)}`, "check that the folder exists and is writable")
         })
