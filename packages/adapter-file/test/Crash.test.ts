@@ -1,6 +1,7 @@
 /**
- * The crash test: a child process appends batches in a loop, acknowledging
- * each batch only after its append resolved; we kill it with SIGKILL at a
+ * The crash test: a child process appends batches in a loop (and every third
+ * step an `AppendBatch` of 2–3 appends), acknowledging each only after its
+ * append resolved; we kill it with SIGKILL at a
  * random moment, reopen the store and check that every acknowledged batch is
  * there, that no batch is partly there, and that the store opens cleanly.
  *
@@ -136,9 +137,23 @@ describe("crash safety", () => {
             string,
             Array<{ i: number; n: number; position: number; version: number; stream: string }>
           >()
+          const groups = new Map<string, { parts: number; seen: Set<number> }>()
           events.forEach((e, k) => {
             if (e.position !== k + 1) failures.push(`lane ${laneNo} run ${run}: position ${e.position} at index ${k}`)
-            const m = e.meta as { run: number; batch: number; i: number; n: number }
+            const m = e.meta as {
+              run: number
+              batch: number
+              i: number
+              n: number
+              group?: number
+              part?: number
+              parts?: number
+            }
+            if (m.group !== undefined) {
+              const g = groups.get(`${m.run}/${m.group}`) ?? { parts: m.parts ?? 0, seen: new Set<number>() }
+              g.seen.add(m.part ?? -1)
+              groups.set(`${m.run}/${m.group}`, g)
+            }
             const key = `${m.run}/${m.batch}`
             const list = batches.get(key) ?? []
             list.push({ i: m.i, n: m.n, position: e.position, version: e.version, stream: e.stream })
@@ -158,6 +173,12 @@ describe("crash safety", () => {
               )
             if (!whole)
               failures.push(`lane ${laneNo} run ${run}: batch ${key} is partly visible: ${JSON.stringify(list)}`)
+          }
+          // a batch is one write: what a kill leaves of it is its first appends, each whole
+          for (const [key, g] of groups) {
+            const prefix = [...g.seen].sort((a, b) => a - b).every((part, i) => part === i)
+            if (!prefix || g.seen.size > g.parts)
+              failures.push(`lane ${laneNo} run ${run}: batch ${key} left parts ${[...g.seen]} of ${g.parts}`)
           }
           for (const [key, n] of acked) {
             if (batches.get(key)?.length !== n) {

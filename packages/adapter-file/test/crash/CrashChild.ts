@@ -6,7 +6,11 @@
  * the store writes in pieces of that many bytes (so that kills tear appends). The parent
  * kills it with SIGKILL at a random moment.
  *
- * Each event carries `meta: {run, batch, i, n}`; ids are unique per (run, batch, i).
+ * Every third step is a batch (`AppendBatch`) of 2–3 appends, acknowledged
+ * together once the batch resolved.
+ *
+ * Each event carries `meta: {run, batch, i, n}` (and `group, part, parts` in a
+ * batch); ids are unique per (run, batch, i).
  */
 import { Effect } from "effect"
 import type { FileStore } from "../../src/index.js"
@@ -32,18 +36,34 @@ const main = Effect.gen(function* () {
   })
   yield* Effect.promise(() => send({ type: "ready", recovery: store.recovery }))
   let next = 0
+  /** The append numbered `batch`: 1–5 events of one stream. */
+  const appendOf = (batch: number, group?: { readonly id: number; readonly part: number; readonly parts: number }) => {
+    const n = 1 + ((batch * 7 + run * 3) % 5)
+    const stream = `school-S${(batch + run) % 5}`
+    const events = Array.from({ length: n }, (_, i) => ({
+      event: quota(`S${(batch + run) % 5}`, batch * 8 + i),
+      id: uuid(batch * 8 + i, run),
+      meta: group === undefined ? { run, batch, i, n } : { run, batch, i, n, ...group }
+    }))
+    return { stream, events, expected: "any" as const, batch, n }
+  }
+  const batches = store.appendBatch as NonNullable<typeof store.appendBatch>
   const worker = Effect.gen(function* () {
     for (;;) {
-      const batch = next++
-      const n = 1 + ((batch * 7 + run * 3) % 5)
-      const stream = `school-S${(batch + run) % 5}`
-      const events = Array.from({ length: n }, (_, i) => ({
-        event: quota(`S${(batch + run) % 5}`, batch * 8 + i),
-        id: uuid(batch * 8 + i, run),
-        meta: { run, batch, i, n }
-      }))
-      yield* store.eventStore.append(stream, events, "any")
-      yield* Effect.promise(() => send({ type: "ack", batch, n }))
+      const first = next++
+      if (first % 3 === 2) {
+        // every third step a batch (AppendBatch) of 2–3 appends to different streams: one write
+        const parts = 2 + (first % 2)
+        const appends = Array.from({ length: parts }, (_, part) =>
+          appendOf(part === 0 ? first : next++, { id: first, part, parts })
+        )
+        yield* batches.appendBatch(appends)
+        for (const a of appends) yield* Effect.promise(() => send({ type: "ack", batch: a.batch, n: a.n }))
+        continue
+      }
+      const a = appendOf(first)
+      yield* store.eventStore.append(a.stream, a.events, "any")
+      yield* Effect.promise(() => send({ type: "ack", batch: a.batch, n: a.n }))
     }
   })
   yield* Effect.all(
