@@ -20,7 +20,7 @@
  */
 import { mkdir } from "node:fs/promises"
 import {
-  AppendBatch,
+  type AppendBatch,
   CheckpointStore,
   EventCodec,
   type EventStore,
@@ -409,7 +409,7 @@ export const make = (options: FileStoreOptions): Effect.Effect<FileStoreService,
       checkpoints,
       projections,
       snapshots,
-      appendBatch: AppendBatch.AppendBatch.of({ appendBatch }),
+      appendBatch: StoreServices.appendBatch("file", { appendBatch }),
       flush: Effect.tryPromise({ try: () => log.flush(), catch: (e) => toStoreError(e) }),
       refresh
     } satisfies FileStoreService

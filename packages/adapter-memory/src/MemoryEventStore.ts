@@ -389,7 +389,7 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
     checkpoints,
     projections,
     snapshots,
-    appendBatch: AppendBatch.AppendBatch.of({ appendBatch })
+    appendBatch: StoreServices.appendBatch("memory", { appendBatch })
   }
 }
 

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { AppendBatch, StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
+import { StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
@@ -146,7 +146,7 @@ export const make = (
     return {
       schema,
       eventStore: CoreStoreServices.eventStore("postgres", { append, ...reader }),
-      appendBatch: AppendBatch.AppendBatch.of({
+      appendBatch: CoreStoreServices.appendBatch("postgres", {
         appendBatch: makeAppendBatch(sql, schema, codec, wakeup.appended)
       }),
       ...side,

@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { Effect, Metric, Stream, type Tracer } from "effect"
+import { AppendBatch } from "./AppendBatch.js"
 import { EventStore } from "./EventStore.js"
 
 /**
@@ -173,5 +174,37 @@ export const instrumentEventStore = (store: EventStore["Service"], adapter: stri
         .version(stream)
         .pipe(Effect.withSpan("xueshi.store.version", { attributes: { adapter, stream } }, noStackTrace)),
     head: () => store.head()
+  })
+}
+
+/**
+ * Wraps a batch append (`AppendBatch`) with a span (`xueshi.store.appendBatch`:
+ * adapter, appends, events) and the append metrics: a batch that succeeds
+ * counts each of its appends as `ok` and the events it wrote; a refused batch
+ * counts once, by its error's tag.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const instrumentAppendBatch = (batch: AppendBatch["Service"], adapter: string): AppendBatch["Service"] => {
+  const appendsOk = withAttributes(Metrics.appends, { adapter, outcome: "ok" })
+  const appendedEvents = withAttributes(Metrics.appendedEvents, { adapter })
+  return AppendBatch.of({
+    appendBatch: (appends) =>
+      batch.appendBatch(appends).pipe(
+        Effect.tap((results) => {
+          let wrote = 0
+          for (const r of results) wrote += r.positions.length
+          return Effect.andThen(Metric.update(appendsOk, results.length), Metric.update(appendedEvents, wrote))
+        }),
+        Effect.tapError((e) => count(Metrics.appends, { adapter, outcome: outcomeOf(e) })),
+        Effect.withSpan(
+          "xueshi.store.appendBatch",
+          {
+            attributes: { adapter, appends: appends.length, events: appends.reduce((n, a) => n + a.events.length, 0) }
+          },
+          noStackTrace
+        )
+      )
   })
 }

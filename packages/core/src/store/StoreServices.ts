@@ -11,7 +11,7 @@ import { Context } from "effect"
 import { AppendBatch } from "./AppendBatch.js"
 import { CheckpointStore, ProjectionStore, SnapshotStore } from "./CheckpointStore.js"
 import { EventStore } from "./EventStore.js"
-import { instrumentEventStore } from "./Observability.js"
+import { instrumentAppendBatch, instrumentEventStore } from "./Observability.js"
 
 /**
  * The four services of one store, as an adapter's `make` returns them.
@@ -60,3 +60,12 @@ export const context = (store: StoreServices): Context.Context<Services> => {
  */
 export const eventStore = (adapter: string, service: EventStore["Service"]): EventStore["Service"] =>
   instrumentEventStore(EventStore.of(service), adapter)
+
+/**
+ * An adapter's batch append with the standard span and metrics, named by `adapter`.
+ *
+ * @category utils
+ * @since 0.1.0
+ */
+export const appendBatch = (adapter: string, service: AppendBatch["Service"]): AppendBatch["Service"] =>
+  instrumentAppendBatch(AppendBatch.of(service), adapter)

@@ -1,6 +1,6 @@
 import { Effect, Metric, Stream, Tracer } from "effect"
 import { describe, expect, it } from "vitest"
-import { CommandHandler, Commands, EventStore, type Ids, SchoolDecider } from "../../src/index.js"
+import { AppendBatch, CommandHandler, Commands, EventStore, type Ids, SchoolDecider } from "../../src/index.js"
 import { MemoryEventStore } from "./Support.js"
 
 describe("Observability", () => {
@@ -51,6 +51,46 @@ describe("Observability", () => {
       .filter((m) => m.id === "xueshi_commands_total")
       .map((m) => (m.state as { count: number }).count)
     expect(commands).toEqual([1])
+  })
+
+  it("traces a batch append and counts its appends and events; a refused batch counts once, by its tag", async () => {
+    const spans: Array<string> = []
+    const tracer = Tracer.make({
+      span: (options) => {
+        spans.push(options.name)
+        return Tracer.nativeTracer.span(options)
+      }
+    })
+    const registry = new Map()
+    const quota = (schoolId: string, n: number) =>
+      ({ event: { type: "QuotaClaimed", data: { schoolId, year: 2025, traineeTimes: n } } }) as EventStore.EventToAppend
+    const program = Effect.gen(function* () {
+      const batch = yield* AppendBatch.AppendBatch
+      yield* batch.appendBatch([
+        { stream: "school-A", events: [quota("A", 1), quota("A", 2)], expected: "noStream" },
+        { stream: "school-B", events: [quota("B", 1)], expected: "noStream" }
+      ])
+      yield* Effect.flip(batch.appendBatch([{ stream: "school-A", events: [quota("A", 3)], expected: "noStream" }]))
+      return yield* Metric.snapshot
+    })
+    const snapshot = await Effect.runPromise(
+      program.pipe(
+        Effect.provide(MemoryEventStore.layer()),
+        Effect.withTracer(tracer),
+        Effect.provideService(Metric.MetricRegistry, registry)
+      )
+    )
+    expect(spans.filter((s) => s === "xueshi.store.appendBatch")).toHaveLength(2)
+    const counter = (id: string) =>
+      snapshot
+        .filter((m) => m.id === id)
+        .map((m) => [(m.attributes as Record<string, string>).outcome ?? "", (m.state as { count: number }).count])
+        .sort()
+    expect(counter("xueshi_store_appends_total")).toEqual([
+      ["WrongExpectedVersion", 1],
+      ["ok", 2]
+    ])
+    expect(counter("xueshi_store_appended_events_total")).toEqual([["", 3]])
   })
 
   it("captures no stack trace for the spans of appends and command handling", async () => {
