@@ -8,11 +8,12 @@
  * no append is in flight while a batch decides and writes, so the versions and
  * ids it read cannot change under it, and its positions follow the commit
  * order as every append's do, with one lock whatever the number of its
- * streams. Then, in four more statements: the batch's streams' versions, the
- * stored events among the batch's ids, the first position (which gives the
- * transaction its xid), and the rows, as arrays (`INSERT … SELECT FROM
- * unnest(…)`, events as parameters). A refused append rolls the whole batch
- * back. At most 65,535 events a batch (the positions of one transaction).
+ * streams. Then, in five more statements: the batch's streams' versions, the
+ * stored events among the batch's ids (when it has ids), the first position
+ * (which gives the transaction its xid), the rows, as arrays (`INSERT … SELECT
+ * FROM unnest(…)`, events as parameters), and the streams' versions. A
+ * refused append rolls the whole batch back. At most 65,535 events a batch
+ * (the positions of one transaction).
  *
  * @since 0.1.0
  */
