@@ -95,6 +95,7 @@ export interface FileStoreOptions {
  * @since 0.1.0
  */
 export interface FileStoreService extends StoreServices.StoreServices {
+  readonly appendBatch: AppendBatch.AppendBatch["Service"]
   readonly directory: string
   readonly readOnly: boolean
   readonly durability: FileDurability
@@ -428,7 +429,7 @@ export const makeFileStore = make
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: FileStoreOptions): Layer.Layer<FileStore | StoreServices.Services, OpenError> =>
+export const layer = (options: FileStoreOptions): Layer.Layer<FileStore | StoreServices.BatchServices, OpenError> =>
   Layer.effectContext(Effect.map(make(options), (store) => Context.add(StoreServices.context(store), FileStore, store)))
 
 /**

@@ -115,6 +115,7 @@ export interface MemoryStoreOptions {
  */
 export interface MemoryStore extends StoreServices.StoreServices {
   readonly storage: MemoryStorage
+  readonly appendBatch: AppendBatch.AppendBatch["Service"]
 }
 
 let lastMillis = Number.NaN
@@ -394,10 +395,10 @@ export const make = (options: MemoryStoreOptions = {}): MemoryStore => {
 }
 
 /**
- * A layer of the four store services over one memory store.
+ * A layer of the four store services over one memory store, and its `AppendBatch`.
  *
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: MemoryStoreOptions = {}): Layer.Layer<StoreServices.Services> =>
+export const layer = (options: MemoryStoreOptions = {}): Layer.Layer<StoreServices.BatchServices> =>
   Layer.syncContext(() => StoreServices.context(make(options)))

@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { PgClient } from "@effect/sql-pg"
-import { StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
+import { type AppendBatch, StoreServices as CoreStoreServices, EventCodec, type StoreErrors } from "@xueshi/core"
 import { Effect, Layer, Redacted, type Scope } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
@@ -64,6 +64,7 @@ export interface PostgresUrlOptions extends PostgresStoreOptions {
  */
 export interface PostgresStore extends CoreStoreServices.StoreServices {
   readonly schema: string
+  readonly appendBatch: AppendBatch.AppendBatch["Service"]
   /**
    * The age in milliseconds of the oldest open transaction that holds an xid
    * (0 when none): it holds every reader's visibility bound back, so it is the
@@ -155,12 +156,12 @@ export const make = (
   })
 
 /**
- * The services of a store, as a context.
+ * The services of a store, as a context: the four of the port and `AppendBatch`.
  *
  * @category models
  * @since 0.1.0
  */
-export type StoreServices = CoreStoreServices.Services
+export type StoreServices = CoreStoreServices.BatchServices
 
 /**
  * The four store services over the caller's own `SqlClient` (or `PgClient`)
@@ -172,7 +173,7 @@ export type StoreServices = CoreStoreServices.Services
 export const layerClient = (
   options: PostgresStoreOptions
 ): Layer.Layer<StoreServices, OpenError, SqlClient.SqlClient> =>
-  Layer.effectContext(Effect.map(make(options), CoreStoreServices.context))
+  Layer.effectContext(Effect.map(make(options), (store) => CoreStoreServices.context(store)))
 
 /**
  * The one-line default: a pool over `url` and the store in `schema` (a

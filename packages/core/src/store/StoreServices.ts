@@ -37,13 +37,26 @@ export interface StoreServices {
 export type Services = EventStore | CheckpointStore | ProjectionStore | SnapshotStore
 
 /**
+ * The services of a store that also provides the optional `AppendBatch` (as all of ours do).
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type BatchServices = Services | AppendBatch
+
+/**
  * The context of a store's four services (an adapter's layer: `Layer.effectContext` of it),
- * with its `AppendBatch` when it has one (look it up with `Effect.serviceOption`).
+ * with its `AppendBatch` when it has one (then typed as {@link BatchServices}; look it up with
+ * `Effect.serviceOption` where a store may lack it).
  *
  * @category utils
  * @since 0.1.0
  */
-export const context = (store: StoreServices): Context.Context<Services> => {
+export function context(
+  store: StoreServices & { readonly appendBatch: AppendBatch["Service"] }
+): Context.Context<BatchServices>
+export function context(store: StoreServices): Context.Context<Services>
+export function context(store: StoreServices): Context.Context<Services> {
   const services = Context.make(EventStore, store.eventStore).pipe(
     Context.add(CheckpointStore, store.checkpoints),
     Context.add(ProjectionStore, store.projections),

@@ -7,17 +7,32 @@
  *   repeats an earlier one's ids is a retry);
  * - a batch with one refused append (wrong expected version, an invalid event,
  *   a partial id overlap) fails with that append's error and stores nothing;
- * - the same batch again is a retry: the same results, nothing written.
+ * - the same batch again is a retry: the same results, nothing written;
+ * - batches and single appends from concurrent writers keep every stream's
+ *   versions 1..n, each append contiguous, and a running subscription sees
+ *   every event once, each stream in order.
  *
  * @since 0.1.0
  */
 import { AppendBatch, type EventStore } from "@xueshi/core"
 import { Effect, Option } from "effect"
 import fc from "fast-check"
-import { collect, eachCase, eventStore, expectNothingWritten, fill, snapshotOf } from "./CheckKit.js"
+import {
+  appendSentinel,
+  collect,
+  eachCase,
+  eventStore,
+  expectNothingWritten,
+  fill,
+  isSentinel,
+  joinSubscription,
+  snapshotOf,
+  strictlyIncreasing,
+  untilSentinel
+} from "./CheckKit.js"
 import type { Check } from "./Checks.js"
 import * as F from "./Fixtures.js"
-import { equal, failsWith, failWith, property, withStore } from "./Harness.js"
+import { equal, failsWith, failWith, property, truthy, withStore } from "./Harness.js"
 
 const batchService = Effect.flatMap(Effect.serviceOption(AppendBatch.AppendBatch), (o) =>
   Option.isSome(o)
@@ -202,10 +217,124 @@ const retry: Check = {
     )
 }
 
+const concurrent: Check = {
+  id: "batch.concurrent",
+  group: "batch append",
+  title:
+    "batches and single appends from concurrent writers: versions 1..n, each append contiguous, every event once, and a running subscription sees each stream in order",
+  needsAppendBatch: true,
+  heavy: true,
+  run: (ctx) =>
+    property(
+      ctx,
+      fc.array(
+        fc.array(fc.record({ batch: fc.boolean(), stream: fc.nat({ max: 1 }), size: fc.integer({ min: 1, max: 3 }) }), {
+          minLength: 1,
+          maxLength: 4
+        }),
+        { minLength: 2, maxLength: 5 }
+      ),
+      (writers) =>
+        Effect.gen(function* () {
+          const es = yield* eventStore
+          const batch = yield* batchService
+          const streams = ["class-W0", "member-W1"] as const
+          const subscription = yield* Effect.forkChild(untilSentinel(es.subscribe()))
+          let n = 0
+          const numbers = (size: number) => Array.from({ length: size }, () => ++n)
+          // a step: one append to one stream, or a batch of one append to each stream; exact versions, retried
+          const plans = writers.map((steps) =>
+            steps.map((s) =>
+              s.batch
+                ? streams.map((stream) => ({ stream, numbers: numbers(s.size) }))
+                : [{ stream: streams[s.stream] as string, numbers: numbers(s.size) }]
+            )
+          )
+          const done = yield* Effect.forEach(
+            plans,
+            (steps) =>
+              Effect.forEach(steps, (parts) => {
+                const once = Effect.gen(function* () {
+                  const appends: Array<AppendBatch.StreamAppend> = []
+                  for (const p of parts)
+                    appends.push({
+                      stream: p.stream,
+                      events: F.toAppend(p.stream, p.numbers),
+                      expected: yield* es.version(p.stream)
+                    })
+                  yield* Effect.yieldNow
+                  const results =
+                    parts.length > 1
+                      ? yield* batch.appendBatch(appends)
+                      : [
+                          yield* es.append(
+                            appends[0]?.stream as string,
+                            appends[0]?.events ?? [],
+                            appends[0]?.expected ?? "any"
+                          )
+                        ]
+                  return results.map((result, i) => ({
+                    result,
+                    part: parts[i] as (typeof parts)[number],
+                    expected: appends[i]?.expected as number
+                  }))
+                })
+                return once.pipe(Effect.retry({ while: (e) => e._tag === "WrongExpectedVersion", times: 500 }))
+              }),
+            { concurrency: "unbounded" }
+          )
+          yield* appendSentinel(es)
+          const seen = yield* joinSubscription(ctx, subscription, "the subscription during the writers")
+          const all = (yield* collect(es.readAll())).filter((r) => !isSentinel(r))
+          for (const stream of streams) {
+            const records = yield* collect(es.readStream(stream))
+            const sent = plans.flat(2).filter((p) => p.stream === stream)
+            const total = sent.reduce((a, p) => a + p.numbers.length, 0)
+            yield* equal(
+              records.map((r) => r.version),
+              Array.from({ length: total }, (_, k) => k + 1),
+              `${stream}: versions 1..${total}`
+            )
+            for (const { result, part, expected } of done.flat(2).filter((x) => x.part.stream === stream)) {
+              yield* equal(
+                result.version,
+                expected + part.numbers.length,
+                `${stream}: the append of ${part.numbers[0]}.. expecting version ${expected} ends at ${expected + part.numbers.length}`
+              )
+              const slice = records.slice(result.version - part.numbers.length, result.version)
+              yield* equal(
+                slice.map((r) => F.numberOf(r)),
+                part.numbers,
+                `${stream}: the append of ${part.numbers[0]}.. is contiguous`
+              )
+              yield* equal(
+                slice.map((r) => r.position),
+                result.positions,
+                `${stream}: positions of the append of ${part.numbers[0]}..`
+              )
+            }
+            yield* equal(
+              all.filter((r) => r.stream === stream).map((r) => r.version),
+              records.map((r) => r.version),
+              `${stream}: readAll holds the stream in version order`
+            )
+          }
+          yield* equal(all.length, n, "readAll has every event")
+          yield* truthy(strictlyIncreasing(all.map((r) => r.position)), "readAll positions increase")
+          yield* equal(
+            seen.map((r) => r.position),
+            all.map((r) => r.position),
+            "the subscription saw every event once, in readAll's order"
+          )
+        }),
+      { heavy: true }
+    )
+}
+
 /**
  * The checks of `AppendBatch`.
  *
  * @category rules
  * @since 0.1.0
  */
-export const batchChecks: ReadonlyArray<Check> = [sameAsAppends, allOrNothing, retry]
+export const batchChecks: ReadonlyArray<Check> = [sameAsAppends, allOrNothing, retry, concurrent]

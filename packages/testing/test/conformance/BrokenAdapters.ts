@@ -108,6 +108,18 @@ export const brokenAdapters: ReadonlyArray<BrokenAdapter> = [
     caughtBy: ["batch.sameAsAppends"]
   },
   {
+    name: "batchIgnoresExpected",
+    fault: "a batch appends with any expected version (no check), so racing writers land where they did not expect",
+    makeLayer: () =>
+      breakingBatch(
+        (m) => (appends) =>
+          (m.appendBatch as AppendBatch.AppendBatch["Service"]).appendBatch(
+            appends.map((a) => ({ ...a, expected: "any" }))
+          )
+      ),
+    caughtBy: ["batch.concurrent"]
+  },
+  {
     name: "batchDropsIds",
     fault: "a batch drops the events' ids, so the same batch again is written twice",
     makeLayer: () =>
