@@ -55,7 +55,19 @@ export type BatchServices = Services | AppendBatch
 export function context(
   store: StoreServices & { readonly appendBatch: AppendBatch["Service"] }
 ): Context.Context<BatchServices>
+/**
+ * The context of a store's four services (a store without `AppendBatch`).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export function context(store: StoreServices): Context.Context<Services>
+/**
+ * The context of a store's services (see the overloads).
+ *
+ * @category utils
+ * @since 0.1.0
+ */
 export function context(store: StoreServices): Context.Context<Services> {
   const services = Context.make(EventStore, store.eventStore).pipe(
     Context.add(CheckpointStore, store.checkpoints),
