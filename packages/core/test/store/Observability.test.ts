@@ -3,16 +3,29 @@ import { describe, expect, it } from "vitest"
 import { AppendBatch, CommandHandler, Commands, EventStore, type Ids, SchoolDecider } from "../../src/index.js"
 import { MemoryEventStore } from "./Support.js"
 
+/** Runs `program` over a fresh memory store with a tracer that records span names and a registry of its own. */
+const traced = async <E>(
+  program: Effect.Effect<ReadonlyArray<Metric.Metric.Snapshot>, E, EventStore.EventStore | AppendBatch.AppendBatch>
+) => {
+  const spans: Array<string> = []
+  const tracer = Tracer.make({
+    span: (options) => {
+      spans.push(options.name)
+      return Tracer.nativeTracer.span(options)
+    }
+  })
+  const snapshot = await Effect.runPromise(
+    program.pipe(
+      Effect.provide(MemoryEventStore.layer()),
+      Effect.withTracer(tracer),
+      Effect.provideService(Metric.MetricRegistry, new Map())
+    )
+  )
+  return { spans, snapshot }
+}
+
 describe("Observability", () => {
   it("traces append, reads and command handling, and counts appends by outcome", async () => {
-    const spans: Array<string> = []
-    const tracer = Tracer.make({
-      span: (options) => {
-        spans.push(options.name)
-        return Tracer.nativeTracer.span(options)
-      }
-    })
-    const registry = new Map()
     const program = Effect.gen(function* () {
       const es = yield* EventStore.EventStore
       const register = Commands.makeCommand("RegisterSchool", {
@@ -25,13 +38,7 @@ describe("Observability", () => {
       yield* Stream.runDrain(es.readAll())
       return yield* Metric.snapshot
     })
-    const snapshot = await Effect.runPromise(
-      program.pipe(
-        Effect.provide(MemoryEventStore.layer()),
-        Effect.withTracer(tracer),
-        Effect.provideService(Metric.MetricRegistry, registry)
-      )
-    )
+    const { spans, snapshot } = await traced(program)
     expect(spans).toEqual(
       expect.arrayContaining([
         "xueshi.command.handle",
@@ -54,14 +61,6 @@ describe("Observability", () => {
   })
 
   it("traces a batch append and counts its appends and events; a refused batch counts once, by its tag", async () => {
-    const spans: Array<string> = []
-    const tracer = Tracer.make({
-      span: (options) => {
-        spans.push(options.name)
-        return Tracer.nativeTracer.span(options)
-      }
-    })
-    const registry = new Map()
     const quota = (schoolId: string, n: number) =>
       ({ event: { type: "QuotaClaimed", data: { schoolId, year: 2025, traineeTimes: n } } }) as EventStore.EventToAppend
     const program = Effect.gen(function* () {
@@ -73,13 +72,7 @@ describe("Observability", () => {
       yield* Effect.flip(batch.appendBatch([{ stream: "school-A", events: [quota("A", 3)], expected: "noStream" }]))
       return yield* Metric.snapshot
     })
-    const snapshot = await Effect.runPromise(
-      program.pipe(
-        Effect.provide(MemoryEventStore.layer()),
-        Effect.withTracer(tracer),
-        Effect.provideService(Metric.MetricRegistry, registry)
-      )
-    )
+    const { spans, snapshot } = await traced(program)
     expect(spans.filter((s) => s === "xueshi.store.appendBatch")).toHaveLength(2)
     const counter = (id: string) =>
       snapshot
